@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# Entry points of the project; the work is done by the scripts in ci/.
+# Variables (environment or command line):
+#   KERNEL_SRC=/path  use that kernel tree as the base instead of Debian's
+#                     linux-source-6.12
+#   CONFIGS="a b"     only these configs of ci/matrix (check, matrix, bench)
+#   BUILD_DIR=dir     where trees, builds, logs and results go (./build)
+#   JOBS=n            parallel make jobs (nproc + 1)
+
+SHELL := /bin/bash
+CI := ci
+
+.PHONY: all setup check bench mbox send-dry-run bisect matrix clean help
+
+all: check
+	@if [ -n "$$(sed 's/#.*//' series | tr -d '[:space:]')" ]; then \
+		$(CI)/mbox.sh >/dev/null; \
+	else \
+		echo "==> the series is empty: no mbox to leave"; \
+	fi
+
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## setup         install the Debian packages and the base tree (as root)
+setup:
+	@$(CI)/setup.sh
+
+## check         the project's tests; ends with "N passed, N failed"
+check:
+	@$(CI)/check.sh
+
+## bench         base against patched kernel, same config, same run
+bench:
+	@$(CI)/bench.sh
+
+## mbox          cover letter + numbered patches in build/mbox
+mbox:
+	@$(CI)/mbox.sh >/dev/null
+
+## send-dry-run  git send-email --dry-run of build/mbox (never sends)
+send-dry-run: mbox
+	@$(CI)/send-dry-run.sh
+
+## bisect        build the minimal config after every patch of the series
+bisect:
+	@$(CI)/bisect.sh
+
+## matrix        build every row of ci/matrix (all arches), boot x86_64
+matrix:
+	@CHECK_SET=matrix $(CI)/check.sh
+
+## clean         remove build/ (ccache is kept)
+clean:
+	rm -rf $${BUILD_DIR:-build}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a built kernel in QEMU with the test initramfs and turn what the
+# guest reports into TAP lines for the summary.
+#
+#   ci/boot.sh LABEL ARCH KOUT INITRAMFS LOGDIR [EXTRA_CMDLINE]
+#
+# LABEL names the results ($BUILD/results/LABEL.tap).  The accelerator is
+# TCG unless a short KVM probe boot reaches userspace (ACCEL=tcg|kvm|auto,
+# default auto; the probe's verdict is kept in $BUILD/accel for the run).
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 5 ] || die "usage: ci/boot.sh LABEL ARCH KOUT INITRAMFS LOGDIR [EXTRA_CMDLINE]"
+label=$1 arch=$2 kout=$3 initrd=$4 logdir=$5 extra=${6:-}
+conf=$PROJECT/ci/qemu/$arch.conf
+[ -f "$conf" ] || die "no QEMU settings for arch '$arch' ($conf): it is build-only"
+# shellcheck source=ci/qemu/x86_64.conf
+. "$conf"
+need "$QEMU_BIN" timeout
+if [ "${GIGANTIC:-0}" = 1 ]; then
+	QEMU_CPU_TCG=$GIGANTIC_CPU_TCG QEMU_CPU_KVM=$GIGANTIC_CPU_KVM
+	QEMU_MEM=$GIGANTIC_MEM KERNEL_CMDLINE="$KERNEL_CMDLINE $GIGANTIC_CMDLINE"
+fi
+kernel=$kout/$KERNEL_IMAGE
+[ -f "$kernel" ] || die "boot: no kernel image at $kernel (build it first)"
+[ -f "$initrd" ] || die "boot: no initramfs at $initrd"
+mkdir -p "$logdir"
+
+# qemu ACCEL LOGDIR TIMEOUT CMDLINE: one boot, serial ports to files.
+qemu() {
+	local accel=$1 dir=$2 limit=$3 cmdline=$4 cpu
+	if [ "$accel" = kvm ]; then
+		accel="-accel kvm" cpu=$QEMU_CPU_KVM
+	else
+		accel="-accel tcg,thread=multi" cpu=$QEMU_CPU_TCG
+	fi
+	: >"$dir/console.log"
+	: >"$dir/results.log"
+	# shellcheck disable=SC2086
+	timeout -s KILL "$limit" "$QEMU_BIN" $QEMU_MACHINE $accel $cpu \
+		-smp "$QEMU_SMP" -m "$QEMU_MEM" -nodefaults -display none \
+		-no-reboot -kernel "$kernel" -initrd "$initrd" \
+		-append "console=$CONSOLE results=$RESULTS_TTY panic=-1 $cmdline" \
+		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
+		</dev/null >"$dir/qemu.log" 2>&1
+}
+
+accel=${ACCEL:-auto}
+if [ "$accel" = auto ]; then
+	if [ -f "$BUILD/accel" ]; then
+		accel=$(cat "$BUILD/accel")
+	else
+		accel=tcg
+		if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+			log "probing KVM with a 20 s boot"
+			mkdir -p "$logdir/kvm-probe"
+			# (QEMU aborts on KVM here; keep the shell's notice quiet.)
+			(qemu kvm "$logdir/kvm-probe" 20 "probe") 2>/dev/null || true
+			if grep -q 'guest: probe boot reached userspace' "$logdir/kvm-probe/console.log"; then
+				accel=kvm
+			else
+				log "KVM probe boot did not reach userspace: using TCG"
+			fi
+		fi
+		echo "$accel" >"$BUILD/accel"
+	fi
+fi
+limit=${BOOT_TIMEOUT:-1200}
+log "booting $label ($accel, limit ${limit}s)"
+t0=$(date +%s)
+rc=0
+qemu "$accel" "$logdir" "$limit" "$KERNEL_CMDLINE $extra" || rc=$?
+echo "$label	$accel	$(($(date +%s) - t0))s	qemu rc=$rc" >>"$BUILD/boots"
+[ $rc = 137 ] && warn "$label: QEMU killed after ${limit}s"
+
+mkdir -p "$RESULTS"
+"$PROJECT/ci/parse-guest.sh" "$label" "$logdir" >"$RESULTS/$label.tap"
+grep -q '^not ok' "$RESULTS/$label.tap" && exit 1
+exit 0

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build one (config, arch) row of ci/matrix from a kernel tree.
+#
+#   ci/build.sh NAME ARCH TREE OUTDIR
+#
+# tinyconfig, then the row's fragments merged with
+# scripts/kconfig/merge_config.sh, then olddefconfig; every option the
+# fragments request is checked to be really set (merge_config.sh only
+# warns), then the image is built with ccache.
+. "$(dirname "$0")/lib.sh"
+
+[ $# = 4 ] || die "usage: ci/build.sh NAME ARCH TREE OUTDIR"
+name=$1 arch=$2 tree=$3 out=$4
+[ -f "$tree/Makefile" ] || die "build: $tree is not a kernel tree"
+
+row=$(matrix_row "$name" "$arch") || exit
+read -r _ _ frags _ _ <<<"$row"
+# shellcheck disable=SC2046
+set -- $(arch_make_vars "$arch")
+makevars=("$@")
+cross=
+for v in "${makevars[@]}"; do
+	case "$v" in CROSS_COMPILE=*) cross=${v#CROSS_COMPILE=} ;; esac
+done
+need "${cross}gcc" make flex bison bc
+if command -v ccache >/dev/null; then
+	makevars+=("CC=ccache ${cross}gcc" "HOSTCC=ccache gcc")
+fi
+
+files=()
+IFS=, read -r -a fraglist <<<"$frags"
+for f in "${fraglist[@]}"; do
+	case "$f" in
+	tree:*) p=$tree/${f#tree:} ;;
+	*) p=$PROJECT/configs/$f.config ;;
+	esac
+	[ -f "$p" ] || die "config '$name/$arch': fragment '$f' not found ($p)"
+	files+=("$p")
+done
+
+mkdir -p "$out"
+blog=$out/build.log
+: >"$blog"
+kmake() { make -C "$tree" O="$out" "${makevars[@]}" "$@" >>"$blog" 2>&1; }
+
+kmake tinyconfig || { tail -n 30 "$blog" >&2; die "tinyconfig failed for $name/$arch (log: $blog)"; }
+"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${files[@]}" >>"$blog" 2>&1 ||
+	die "merge_config.sh failed for $name/$arch (log: $blog)"
+kmake olddefconfig || die "olddefconfig failed for $name/$arch (log: $blog)"
+
+# Every option requested by the fragments (the last fragment wins) must
+# be in .config with the requested value; "is not set" / =n must be unset.
+awk '
+	FNR == 1 { fileno++ }
+	fileno <= nfrag {
+		if (match($0, /^CONFIG_[A-Za-z0-9_]+=/)) {
+			sym = substr($0, 1, RLENGTH - 1); want[sym] = substr($0, RLENGTH + 1); src[sym] = FILENAME
+		} else if (match($0, /^# CONFIG_[A-Za-z0-9_]+ is not set/)) {
+			sym = $2; want[sym] = "n"; src[sym] = FILENAME
+		}
+		next
+	}
+	/^CONFIG_/ { i = index($0, "="); have[substr($0, 1, i - 1)] = substr($0, i + 1) }
+	END {
+		for (sym in want) {
+			w = want[sym]; h = (sym in have) ? have[sym] : "n"
+			if (w == "n" && h == "n") continue
+			if (w != h) {
+				printf "  %s: requested %s (%s), got %s\n", sym, w, src[sym], h
+				bad++
+			}
+		}
+		exit bad > 0
+	}' nfrag="${#files[@]}" "${files[@]}" "$out/.config" >"$out/config-check.txt" || {
+	cat "$out/config-check.txt" >&2
+	die "config '$name/$arch': the options above are not set as requested (missing dependency?); .config is $out/.config"
+}
+
+target=$(arch_image_target "$arch")
+if ! kmake -j"$JOBS" "$target"; then
+	grep -E 'error:|Error [0-9]' "$blog" | head -n 20 >&2 || true
+	tail -n 20 "$blog" >&2
+	die "build of $name/$arch failed (log: $blog)"
+fi
+log "built $name/$arch: $out ($(grep -c . "$out/config-check.txt" || true) option mismatches)"

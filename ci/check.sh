@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: everything the project tests, in one run.
+#
+#   1. the tooling's own tests (ci/tests/run.sh);
+#   2. the series applied with quilt, with git am, as the generated mbox
+#      and through b4 am, all four trees identical (ci/identity.sh);
+#   3. checkpatch --strict on every patch (ci/checkpatch.sh);
+#   4. for each row of ci/matrix in the "check" set (CONFIGS="a b" picks
+#      some): build the patched tree, and for "boot" rows boot it once in
+#      QEMU and run every guest test on that kernel (ci/boot.sh);
+#   5. the summary, ending in "N passed, N failed" (ci/summarize.sh).
+. "$(dirname "$0")/lib.sh"
+
+set=${CHECK_SET:-check}
+# shellcheck disable=SC2086
+[ -z "${CONFIGS:-}" ] || check_configs "$set" $CONFIGS
+need git quilt gcc make qemu-system-x86_64 cpio busybox b4 perl
+
+rm -rf "$RESULTS" "$BUILD/times" "$BUILD/boots" "$BUILD/accel"
+mkdir -p "$RESULTS"
+t0=$(date +%s)
+
+step "base tree" "$PROJECT/ci/base.sh" || {
+	result setup fail "base tree snapshot"
+	exec "$PROJECT/ci/summarize.sh"
+}
+step "tooling tests" "$PROJECT/ci/tests/run.sh" || true
+step "series: quilt, git am, mbox, b4 am" "$PROJECT/ci/identity.sh" || true
+if [ ! -f "$SRC/patched/Makefile" ] || grep -q '^not ok.*quilt push' "$RESULTS/series.tap"; then
+	log "the series does not apply: nothing to build"
+	exec "$PROJECT/ci/summarize.sh"
+fi
+step "checkpatch --strict" "$PROJECT/ci/checkpatch.sh" || true
+
+guest=$BUILD/guest/patched
+if step "guest test programs" "$PROJECT/ci/selftests.sh" "$SRC/patched" "$guest" &&
+	step "guest initramfs" "$PROJECT/ci/initramfs.sh" "$guest" "$guest/initramfs.cpio.gz"; then
+	result guest-programs ok "guest test programs built and packed"
+else
+	result guest-programs fail "guest test programs built and packed"
+fi
+
+while read -r name arch _ run _; do
+	if [ -n "${CONFIGS:-}" ] && ! echo " $CONFIGS " | grep -q " $name "; then
+		continue
+	fi
+	kout=$OUT/patched-$arch-$name
+	if step "build $name/$arch" "$PROJECT/ci/build.sh" "$name" "$arch" "$SRC/patched" "$kout"; then
+		result build ok "build $name/$arch (every requested option set)"
+	else
+		result build fail "build $name/$arch"
+		continue
+	fi
+	[ "$run" = boot ] || continue
+	if [ ! -f "$guest/initramfs.cpio.gz" ]; then
+		result "$name-$arch" fail "boot $name/$arch: no initramfs"
+		continue
+	fi
+	step "boot and test $name/$arch" "$PROJECT/ci/boot.sh" "$name-$arch" "$arch" "$kout" \
+		"$guest/initramfs.cpio.gz" "$BUILD/logs/$name-$arch" || true
+done < <(matrix_rows "$set")
+
+log "make check took $(($(date +%s) - t0))s"
+exec "$PROJECT/ci/summarize.sh"

@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the ci/ scripts.  Source it; do not run it.
+#
+# Every script sources this file first; it fixes the project layout, the
+# base tree that the series targets and the small helpers (logging, timing,
+# TAP result files) so that no script re-implements them.
+
+set -euo pipefail
+
+PROJECT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD_DIR:-$PROJECT/build}
+case "$BUILD" in /*) ;; *) BUILD=$PROJECT/$BUILD ;; esac
+
+# The base the series is developed against: Debian's linux-source-6.12.
+BASE_PKG=linux-source-6.12
+BASE_PKG_VERSION=6.12.117-1~deb12u1
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+BASE_SHA256=585a4a074597aefa2b1a68ada83a3184ba351c127544dea80618bbcceaa3961f
+
+SRC=$BUILD/src		# git snapshots and worktrees of kernel trees
+OUT=$BUILD/out		# O= build directories
+RESULTS=${RESULTS_DIR:-$BUILD/results}	# TAP lines of every step, read by summarize.sh
+
+JOBS=${JOBS:-$(($(nproc) + 1))}
+
+# Reproducible builds, so that ccache hits across trees and runs.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=ci KBUILD_BUILD_HOST=foll-pin
+export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_COMPILERCHECK=content
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+
+log() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() {
+	printf 'error: %s\n' "$*" >&2
+	exit 2
+}
+
+# Loud, multi-line banner for things a user must not miss.
+shout() {
+	printf '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' >&2
+	printf '!!! %s\n' "$@" >&2
+	printf '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n' >&2
+}
+
+need() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 ||
+			die "required tool '$t' is not installed: run 'make setup' (as root)"
+	done
+}
+
+# step NAME CMD...: announce a long step, run it, say how long it took.
+# The duration is also appended to $BUILD/times for the closing summary.
+step() {
+	local name=$1 t0 rc=0
+	shift
+	log "$name"
+	t0=$(date +%s)
+	"$@" || rc=$?
+	local dt=$(($(date +%s) - t0))
+	mkdir -p "$BUILD"
+	printf '%s\t%ss\t%s\n' "$name" "$dt" "$([ $rc = 0 ] && echo ok || echo "FAILED rc=$rc")" >>"$BUILD/times"
+	log "$name: $([ $rc = 0 ] && echo done || echo "FAILED (rc=$rc)") in ${dt}s"
+	return $rc
+}
+
+# TAP result lines for the summary: result GROUP ok|fail|skip DESCRIPTION
+result() {
+	local group=$1 status=$2
+	shift 2
+	mkdir -p "$RESULTS"
+	case "$status" in
+	ok) echo "ok - $*" ;;
+	fail) echo "not ok - $*" ;;
+	skip) echo "ok - ${1} # SKIP ${*:2}" ;;
+	*) die "result: bad status '$status'" ;;
+	esac >>"$RESULTS/$group.tap"
+}
+
+# Non-comment entries of a quilt series file, one a line.
+series_entries() {
+	sed -e 's/#.*//' -e 's/[[:space:]].*//' "$1" | grep -v '^$' || true
+}
+
+# The kernel's ARCH= and CROSS_COMPILE= for a matrix arch name.
+arch_make_vars() {
+	case "$1" in
+	x86_64) echo "ARCH=x86_64" ;;
+	i386) echo "ARCH=i386" ;;
+	arm64) echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
+	powerpc64le) echo "ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-" ;;
+	*) die "unknown arch '$1' (known: x86_64 i386 arm64 powerpc64le)" ;;
+	esac
+}
+
+# matrix_rows [SET]: the rows of ci/matrix, optionally only those whose
+# "sets" column names SET.  Columns: name arch fragments run sets.
+matrix_rows() {
+	local want=${1:-}
+	sed -e 's/#.*//' "$PROJECT/ci/matrix" | awk -v want="$want" '
+		NF == 0 { next }
+		NF != 5 { printf "ci/matrix: bad row (want 5 columns): %s\n", $0 > "/dev/stderr"; exit 2 }
+		want == "" { print; next }
+		{ n = split($5, s, ","); for (i = 1; i <= n; i++) if (s[i] == want) { print; next } }'
+}
+
+# matrix_row NAME ARCH: the single row for that config and arch, or die.
+matrix_row() {
+	local row
+	row=$(matrix_rows | awk -v n="$1" -v a="$2" '$1 == n && $2 == a')
+	if [ -z "$row" ]; then
+		die "unknown config '$1' for arch '$2'; ci/matrix has: $(matrix_rows | awk '{printf "%s/%s ", $1, $2}')"
+	fi
+	echo "$row"
+}
+
+# The make target that produces the bootable image of an arch.
+arch_image_target() {
+	case "$1" in
+	x86_64 | i386) echo bzImage ;;
+	arm64) echo Image ;;
+	powerpc64le) echo vmlinux ;;
+	*) die "unknown arch '$1'" ;;
+	esac
+}
+
+# worktree NAME: $SRC/NAME, a clean checkout of the base snapshot
+# (created on first use, reset and cleaned afterwards).
+worktree() {
+	local wt=$SRC/$1
+	[ -d "$SRC/base/.git" ] || die "no base snapshot: run ci/base.sh first"
+	if [ ! -e "$wt/.git" ]; then
+		rm -rf "$wt"
+		git -C "$SRC/base" worktree prune
+		git -C "$SRC/base" worktree add -q --detach "$wt" base >&2
+	else
+		git -C "$wt" checkout -q --detach base >&2
+		git -C "$wt" reset -q --hard base >&2
+		git -C "$wt" clean -qfdx >&2
+	fi
+	echo "$wt"
+}
+
+# tree_hash DIR: the git tree object of DIR's working files (all of them,
+# as Debian's tree ignores everything), without quilt's .pc.
+tree_hash() {
+	(cd "$1" && git add -A -f -- . ':!.pc' && git write-tree)
+}
+
+# Identity used for scratch commits in the pipeline's own trees; the
+# patches keep their authors, this only fills the committer.
+gitc() { git -c user.name="${GIT_COMMITTER_NAME:-ci}" -c user.email="${GIT_COMMITTER_EMAIL:-ci@localhost}" "$@"; }
+
+# check_configs SET NAMES...: die unless every NAME is a config of SET.
+check_configs() {
+	local set=$1 n known
+	shift
+	known=$(matrix_rows "$set" | awk '{ print $1 }' | sort -u | tr '\n' ' ')
+	for n in "$@"; do
+		echo " $known" | grep -q " $n " ||
+			die "unknown config '$n'; configs of 'make ${set}': $known"
+	done
+}

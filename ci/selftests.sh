@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the guest's test programs, statically linked, for one kernel tree.
+#
+#   ci/selftests.sh TREE OUTDIR
+#
+# The tree's UAPI headers are installed with `make headers_install` into
+# OUTDIR/usr; the in-tree mm selftests named in ci/guest/tests are compiled
+# from their own directory with relative file names (gup_longterm creates
+# files next to __FILE__), and selftests/*.c of this project against the
+# same headers and helpers.  Binaries land in OUTDIR/mm and OUTDIR/project.
+. "$(dirname "$0")/lib.sh"
+
+[ $# = 2 ] || die "usage: ci/selftests.sh TREE OUTDIR"
+tree=$1 out=$2
+need gcc make
+mmdir=$tree/tools/testing/selftests/mm
+[ -d "$mmdir" ] || die "selftests: $mmdir does not exist"
+printf '#include <liburing.h>\n' | gcc -E -x c - >/dev/null 2>&1 ||
+	die "liburing headers missing (cow and gup_longterm need them): run 'make setup'"
+
+mkdir -p "$out/mm" "$out/project" "$out/gen"
+make -s -C "$tree" O="$out/hdr" ARCH=x86_64 headers_install \
+	INSTALL_HDR_PATH="$out/usr" >"$out/headers.log" 2>&1 ||
+	die "headers_install failed (log: $out/headers.log)"
+echo '#define LOCAL_CONFIG_HAVE_LIBURING 1' >"$out/gen/local_config.h"
+
+cflags=(-static -Wall -O2 -U_FORTIFY_SOURCE -isystem "$out/usr/include"
+	-I "$out/gen" -I "$tree/tools/testing/selftests/mm" -I "$tree")
+libs=(-luring -lrt -lpthread -lm)
+helpers=(vm_util.c thp_settings.c)
+
+# In-tree programs: the distinct basenames of ci/guest/tests' mm entries.
+for prog in $(awk '!/^#/ && $2 == "mm" { sub("^\\./", "", $3); print $3 }' \
+	"$PROJECT/ci/guest/tests" | sort -u); do
+	[ -f "$mmdir/$prog.c" ] || die "ci/guest/tests names mm/$prog, but $mmdir/$prog.c does not exist"
+	(cd "$mmdir" && gcc "${cflags[@]}" "$prog.c" "${helpers[@]}" "${libs[@]}" \
+		-o "$out/mm/$prog") || die "building mm/$prog failed"
+done
+
+for src in "$PROJECT"/selftests/*.c; do
+	[ -e "$src" ] || continue
+	prog=$(basename "$src" .c)
+	(cd "$mmdir" && gcc "${cflags[@]}" "$src" "${helpers[@]}" "${libs[@]}" \
+		-o "$out/project/$prog") || die "building selftests/$prog.c failed"
+done
+log "test programs: $(ls "$out/mm" "$out/project" | grep -vc ':$\|^$')"
