@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`: the base and the patched kernel, built from the same config
-# (the "bench" row of ci/matrix), booted one after the other in the same
-# run with the same guest; ci/guest/bench's gup_test runs report per-call
-# pin (get) and unpin (put) times.  Prints medians of every run's samples
-# and the ratio patched/base (below 1: the patched kernel is faster).
-# Until the series has patches this compares the base with itself.
+# (the "bench" row of ci/matrix) and booted one after the other in the same
+# run.  Both guests run ci/guest/bench (pin_user_pages_fast() +
+# unpin_user_pages() of 1 GiB on 4 KiB pages, THP, 2 MiB and 1 GiB hugetlb);
+# the patched one also runs ci/guest/bench-patched, the same ranges through
+# pin_user_folios_fast() + unpin_user_folio_segs().  gup_test reports each
+# call's pin (get) and unpin (put) time; the table has the medians of the
+# ten samples of every run and the ratios.
 . "$(dirname "$0")/lib.sh"
 
 read -r name arch _ <<<"$(matrix_rows bench | head -n 1)"
@@ -13,57 +15,80 @@ read -r name arch _ <<<"$(matrix_rows bench | head -n 1)"
 rm -rf "$BUILD/bench" "$BUILD/accel"
 mkdir -p "$BUILD/bench"
 export RESULTS_DIR=$BUILD/bench/results
+# 1 GiB of 2 MiB pages, two 1 GiB pages, room for 1 GiB of 4 KiB pages.
+export GIGANTIC=1 HUGEPAGES_2M=512 GIGANTIC_MEM=6G
 
 step "base tree" "$PROJECT/ci/base.sh"
 step "apply the series" "$PROJECT/ci/apply.sh" patched >/dev/null ||
 	die "the series does not apply; fix it before benchmarking"
+cp "$PROJECT/ci/guest/bench" "$BUILD/bench/base.list"
+cat "$PROJECT/ci/guest/bench" "$PROJECT/ci/guest/bench-patched" >"$BUILD/bench/patched.list"
+# One gup_test binary, from the patched tree (it knows -P and -G; the
+# ioctls that -a uses are the same in both kernels), in both guests.
+step "guest programs" "$PROJECT/ci/selftests.sh" "$SRC/patched" "$BUILD/guest/bench" \
+	"$PROJECT/ci/guest/bench" "$PROJECT/ci/guest/bench-patched"
 for t in base patched; do
-	tree=$SRC/$t
-	step "build $t $name/$arch" "$PROJECT/ci/build.sh" "$name" "$arch" "$tree" "$OUT/$t-$arch-$name"
-	step "guest programs ($t)" "$PROJECT/ci/selftests.sh" "$tree" "$BUILD/guest/$t"
-	"$PROJECT/ci/initramfs.sh" "$BUILD/guest/$t" "$BUILD/bench/$t.cpio.gz" "$PROJECT/ci/guest/bench"
+	step "build $t $name/$arch" "$PROJECT/ci/build.sh" "$name" "$arch" "$SRC/$t" "$OUT/$t-$arch-$name"
+	"$PROJECT/ci/initramfs.sh" "$BUILD/guest/bench" "$BUILD/bench/$t.cpio.gz" "$BUILD/bench/$t.list"
 done
 for t in base patched; do
 	step "bench $t" "$PROJECT/ci/boot.sh" "bench-$t" "$arch" "$OUT/$t-$arch-$name" \
 		"$BUILD/bench/$t.cpio.gz" "$BUILD/bench/$t" || true
 done
 
-# Samples: "# <MODE>: Time: get:G put:P us" lines between BEGIN/END.
-samples() {
-	tr -d '\r' <"$BUILD/bench/$1/results.log" | awk '
+# "<kernel> <id> <get> <put>" for every "Time: get:G put:P us" line.
+for t in base patched; do
+	tr -d '\r' <"$BUILD/bench/$t/results.log" | awk -v t="$t" '
 		/^## BEGIN / { id = $3 }
 		/Time: get:/ {
 			for (i = 1; i <= NF; i++) {
 				if ($i ~ /^get:/) { g = $i; sub("get:", "", g) }
 				if ($i ~ /^put:/) { p = $i; sub("put:", "", p) }
 			}
-			print id, g, p
+			print t, id, g, p
 		}'
-}
-samples base >"$BUILD/bench/base.samples"
-samples patched >"$BUILD/bench/patched.samples"
+done >"$BUILD/bench/samples"
 
-echo
-echo "gup_test, $name/$arch, 256 MiB per call; medians in microseconds; ratio = patched/base"
-awk '
+{
+	echo "gup_test, 1 GiB pinned and unpinned in one call, $name/$arch config, TCG guest."
+	echo "Medians of n samples in microseconds: pin + unpin = total."
+	echo "pages = pin_user_pages_fast() + unpin_user_pages();"
+	echo "folios = pin_user_folios_fast() + unpin_user_folio_segs()."
+	awk '
 	function median(list,   n, a, i, j, t) {
 		n = split(list, a, " ")
-		for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+		for (i = 2; i <= n; i++) {
+			t = a[i]
+			for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--)
+				a[j + 1] = a[j]
+			a[j + 1] = t
+		}
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
-	FNR == 1 { which++ }
-	{ k = $1; ids[k] = 1; if (!(k in order)) order[k] = ++nid
-	  if (which == 1) { bg[k] = bg[k] " " $2; bp[k] = bp[k] " " $3; bn[k]++ }
-	  else { pg[k] = pg[k] " " $2; pp[k] = pp[k] " " $3; pn[k]++ } }
+	{
+		k = $1 " " $2
+		tot[k] = tot[k] " " ($3 + $4); get[k] = get[k] " " $3; put[k] = put[k] " " $4; n[k]++
+	}
+	function cell(k) {
+		if (!n[k]) return sprintf("%28s", "(no samples)")
+		return sprintf("%9.0f + %8.0f = %9.0f", median(get[k]), median(put[k]), median(tot[k]))
+	}
+	function ratio(a, b) {
+		return (n[a] && n[b] && median(tot[b]) > 0) ? sprintf("%8.3f", median(tot[a]) / median(tot[b])) : sprintf("%8s", "-")
+	}
 	END {
-		printf "%-12s %4s %4s | %10s %10s %6s | %10s %10s %6s\n", "run", "n", "n", "base pin", "patched", "ratio", "base unpin", "patched", "ratio"
-		for (k in order) sorted[order[k]] = k
-		for (i = 1; i <= nid; i++) {
-			k = sorted[i]
-			if (!bn[k] || !pn[k]) { printf "%-12s missing samples (base %d, patched %d)\n", k, bn[k], pn[k]; continue }
-			a = median(bg[k]); b = median(pg[k]); c = median(bp[k]); d = median(pp[k])
-			printf "%-12s %4d %4d | %10.1f %10.1f %6.3f | %10.1f %10.1f %6.3f\n", k, bn[k], pn[k], a, b, (a ? b / a : 0), c, d, (c ? d / c : 0)
+		split("T 4KiB-pages t PMD-THP H hugetlb-2MiB G hugetlb-1GiB", m, " ")
+		printf "\n%-13s %3s | %-30s | %-30s | %-30s | %8s | %8s\n", "memory", "n",
+			"base pages", "patched pages", "patched folios", "pages", "folios"
+		printf "%-13s %3s | %-30s | %-30s | %-30s | %8s | %8s\n", "", "",
+			"", "", "", "pat/base", "base/fol"
+		for (i = 1; i <= 8; i += 2) {
+			b = "base pages-" m[i]; p = "patched pages-" m[i]; f = "patched folios-" m[i]
+			printf "%-13s %3d | %s | %s | %s | %s | %s\n", m[i + 1], n[b], cell(b), cell(p), cell(f), ratio(p, b), ratio(b, f)
 		}
-	}' "$BUILD/bench/base.samples" "$BUILD/bench/patched.samples" | tee "$BUILD/bench/table.txt"
-echo "(table: $BUILD/bench/table.txt; guest logs: $BUILD/bench/{base,patched})"
+		print "\npages pat/base: the series must not slow pin_user_pages_fast() (1.000 = same)."
+		print "folios base/fol: how many times faster the new calls are than pin_user_pages_fast() on the base."
+	}' "$BUILD/bench/samples"
+} | tee "$BUILD/bench/table.txt"
+echo "(table: $BUILD/bench/table.txt; samples: $BUILD/bench/samples; guest logs: $BUILD/bench/{base,patched})"
 "$PROJECT/ci/summarize.sh" || die "a benchmark guest reported failures (see above)"

@@ -20,7 +20,9 @@ need "$QEMU_BIN" timeout
 if [ "${GIGANTIC:-0}" = 1 ]; then
 	QEMU_CPU_TCG=$GIGANTIC_CPU_TCG QEMU_CPU_KVM=$GIGANTIC_CPU_KVM
 	QEMU_MEM=$GIGANTIC_MEM KERNEL_CMDLINE="$KERNEL_CMDLINE $GIGANTIC_CMDLINE"
+	MOVABLECORE=$GIGANTIC_MOVABLECORE
 fi
+KERNEL_CMDLINE="$KERNEL_CMDLINE movablecore=$MOVABLECORE"
 kernel=$kout/$KERNEL_IMAGE
 [ -f "$kernel" ] || die "boot: no kernel image at $kernel (build it first)"
 [ -f "$initrd" ] || die "boot: no initramfs at $initrd"

@@ -7,8 +7,8 @@
 #      and through b4 am, all four trees identical (ci/identity.sh);
 #   3. checkpatch --strict on every patch (ci/checkpatch.sh);
 #   4. for each row of ci/matrix in the "check" set (CONFIGS="a b" picks
-#      some): build the patched tree, and for "boot" rows boot it once in
-#      QEMU and run every guest test on that kernel (ci/boot.sh);
+#      some): build the patched tree once, and for "boot" rows boot that
+#      kernel in QEMU for every run of ci/guest/runs (ci/boot.sh);
 #   5. the summary, ending in "N passed, N failed" (ci/summarize.sh).
 . "$(dirname "$0")/lib.sh"
 
@@ -33,9 +33,19 @@ if [ ! -f "$SRC/patched/Makefile" ] || grep -q '^not ok.*quilt push' "$RESULTS/s
 fi
 step "checkpatch --strict" "$PROJECT/ci/checkpatch.sh" || true
 
+# The guest runs: "suffix list env" lines of ci/guest/runs, one initramfs
+# each, all from one build of the test programs.
 guest=$BUILD/guest/patched
-if step "guest test programs" "$PROJECT/ci/selftests.sh" "$SRC/patched" "$guest" &&
-	step "guest initramfs" "$PROJECT/ci/initramfs.sh" "$guest" "$guest/initramfs.cpio.gz"; then
+mapfile -t runs < <(sed 's/#.*//' "$PROJECT/ci/guest/runs" | awk 'NF')
+packed=1
+step "guest test programs" "$PROJECT/ci/selftests.sh" "$SRC/patched" "$guest" || packed=0
+for r in "${runs[@]}"; do
+	read -r suffix list _ <<<"$r"
+	[ $packed = 1 ] || break
+	"$PROJECT/ci/initramfs.sh" "$guest" "$guest/initramfs-$list.cpio.gz" \
+		"$PROJECT/ci/guest/$list" || packed=0
+done
+if [ $packed = 1 ]; then
 	result guest-programs ok "guest test programs built and packed"
 else
 	result guest-programs fail "guest test programs built and packed"
@@ -53,12 +63,19 @@ while read -r name arch _ run _; do
 		continue
 	fi
 	[ "$run" = boot ] || continue
-	if [ ! -f "$guest/initramfs.cpio.gz" ]; then
-		result "$name-$arch" fail "boot $name/$arch: no initramfs"
-		continue
-	fi
-	step "boot and test $name/$arch" "$PROJECT/ci/boot.sh" "$name-$arch" "$arch" "$kout" \
-		"$guest/initramfs.cpio.gz" "$BUILD/logs/$name-$arch" || true
+	for r in "${runs[@]}"; do
+		read -r suffix list env <<<"$r"
+		label=$name-$arch
+		[ "$suffix" = - ] || label+=-$suffix
+		if [ $packed != 1 ]; then
+			result "$label" fail "boot $label: no initramfs"
+			continue
+		fi
+		envs=()
+		[ "$env" = - ] || IFS=, read -r -a envs <<<"$env"
+		step "boot and test $label" env "${envs[@]}" "$PROJECT/ci/boot.sh" "$label" \
+			"$arch" "$kout" "$guest/initramfs-$list.cpio.gz" "$BUILD/logs/$label" || true
+	done
 done < <(matrix_rows "$set")
 
 log "make check took $(($(date +%s) - t0))s"

@@ -151,7 +151,7 @@ tree_hash() {
 
 # Identity used for scratch commits in the pipeline's own trees; the
 # patches keep their authors, this only fills the committer.
-gitc() { git -c user.name="${GIT_COMMITTER_NAME:-ci}" -c user.email="${GIT_COMMITTER_EMAIL:-ci@localhost}" "$@"; }
+gitc() { git -c user.name="${GIT_COMMITTER_NAME:-ci}" -c user.email="${GIT_COMMITTER_EMAIL:-ci@example.org}" "$@"; }
 
 # check_configs SET NAMES...: die unless every NAME is a config of SET.
 check_configs() {

@@ -64,7 +64,7 @@ awk -v title="$title" -v snip="$PROJECT/MAINTAINERS.snippet" '
 
 mapfile -t pfiles < <(cd "$sdir/patches" && printf '%s\n' "${entries[@]/#/$sdir/patches/}")
 gm() { (cd "$wt" && perl scripts/get_maintainer.pl --mpath "$maint" --no-git \
-	--no-git-fallback --no-rolestats --no-multiline --separator , "$@" "${pfiles[@]}"); }
+	--no-git-fallback --no-rolestats --no-multiline --separator ", " "$@" "${pfiles[@]}"); }
 to=$(gm --no-r --no-l) || die "get_maintainer.pl failed"
 cc=$(gm --no-m) || die "get_maintainer.pl failed"
 if [ -z "$to" ]; then

@@ -2,17 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the guest's test programs, statically linked, for one kernel tree.
 #
-#   ci/selftests.sh TREE OUTDIR
+#   ci/selftests.sh TREE OUTDIR [LIST...]
 #
 # The tree's UAPI headers are installed with `make headers_install` into
 # OUTDIR/usr; the in-tree mm selftests named in ci/guest/tests are compiled
 # from their own directory with relative file names (gup_longterm creates
 # files next to __FILE__), and selftests/*.c of this project against the
 # same headers and helpers.  Binaries land in OUTDIR/mm and OUTDIR/project.
+# The LISTs (default: the lists of ci/guest/runs) name the mm programs.
 . "$(dirname "$0")/lib.sh"
 
-[ $# = 2 ] || die "usage: ci/selftests.sh TREE OUTDIR"
+[ $# -ge 2 ] || die "usage: ci/selftests.sh TREE OUTDIR [LIST...]"
 tree=$1 out=$2
+shift 2
+lists=("$@")
+if [ ${#lists[@]} = 0 ]; then
+	mapfile -t lists < <(sed 's/#.*//' "$PROJECT/ci/guest/runs" |
+		awk -v d="$PROJECT/ci/guest" 'NF { print d "/" $2 }')
+fi
 need gcc make
 mmdir=$tree/tools/testing/selftests/mm
 [ -d "$mmdir" ] || die "selftests: $mmdir does not exist"
@@ -30,10 +37,10 @@ cflags=(-static -Wall -O2 -U_FORTIFY_SOURCE -isystem "$out/usr/include"
 libs=(-luring -lrt -lpthread -lm)
 helpers=(vm_util.c thp_settings.c)
 
-# In-tree programs: the distinct basenames of ci/guest/tests' mm entries.
+# In-tree programs: the distinct basenames of the lists' mm entries.
 for prog in $(awk '!/^#/ && $2 == "mm" { sub("^\\./", "", $3); print $3 }' \
-	"$PROJECT/ci/guest/tests" | sort -u); do
-	[ -f "$mmdir/$prog.c" ] || die "ci/guest/tests names mm/$prog, but $mmdir/$prog.c does not exist"
+	"${lists[@]}" | sort -u); do
+	[ -f "$mmdir/$prog.c" ] || die "a test list names mm/$prog, but $mmdir/$prog.c does not exist"
 	(cd "$mmdir" && gcc "${cflags[@]}" "$prog.c" "${helpers[@]}" "${libs[@]}" \
 		-o "$out/mm/$prog") || die "building mm/$prog failed"
 done

@@ -56,7 +56,7 @@ mkpatch() {
 
 Only used by ci/tests/run.sh.
 
-Signed-off-by: ci <ci@localhost>"
+Signed-off-by: ci <ci@example.org>"
 	gitc -C "$wt" format-patch -q --stdout -1 >"$out"
 	git -C "$wt" reset -q --hard base
 }
@@ -128,6 +128,12 @@ expect_ok "... addressed from MAINTAINERS (To: a maintainer, Cc: linux-mm)" \
 	addressed "$tmp/mbox/0000-cover-letter.patch"
 expect_ok "... with MAINTAINERS.snippet merged into MAINTAINERS" \
 	grep -qxF "$(grep -m1 . "$PROJECT/MAINTAINERS.snippet")" "$BUILD/MAINTAINERS.merged"
+dry_run() {
+	local out
+	out=$(MBOX_DIR="$tmp/mbox" "$PROJECT/ci/send-dry-run.sh" 2>&1) &&
+		[ "$(printf '%s\n' "$out" | grep -c '^Result: OK')" = 3 ]
+}
+expect_ok "... and git send-email --dry-run takes them (nothing is sent)" dry_run
 expect_fail "checkpatch --strict fails a patch with a style error" "ERROR: trailing whitespace" \
 	env RESULTS_DIR="$tmp/results" "$PROJECT/ci/checkpatch.sh" -s "$d"
 
