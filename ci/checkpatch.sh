@@ -8,13 +8,7 @@
 #   ci/checkpatch.sh [-s SERIES_DIR]
 . "$(dirname "$0")/lib.sh"
 
-sdir=$PROJECT
-while getopts s: o; do
-	case $o in
-	s) sdir=$(cd "$OPTARG" && pwd) ;;
-	*) die "usage: ci/checkpatch.sh [-s SERIES_DIR]" ;;
-	esac
-done
+series_dir_opt "ci/checkpatch.sh [-s SERIES_DIR]" "$@"
 need perl
 tree=$SRC/base
 [ -f "$tree/scripts/checkpatch.pl" ] || die "no base snapshot: run ci/base.sh first"

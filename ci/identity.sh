@@ -12,13 +12,7 @@
 # Results go to $BUILD/results/series.tap.
 . "$(dirname "$0")/lib.sh"
 
-sdir=$PROJECT
-while getopts s: o; do
-	case $o in
-	s) sdir=$(cd "$OPTARG" && pwd) ;;
-	*) die "usage: ci/identity.sh [-s SERIES_DIR]" ;;
-	esac
-done
+series_dir_opt "ci/identity.sh [-s SERIES_DIR]" "$@"
 rm -f "$RESULTS/series.tap"
 n=$(series_entries "$sdir/series" | wc -l)
 

@@ -163,3 +163,18 @@ check_configs() {
 			die "unknown config '$n'; configs of 'make ${set}': $known"
 	done
 }
+
+# series_dir_opt USAGE ARGS...: for the scripts whose only option is
+# -s SERIES_DIR; sets $sdir (default: the project).
+series_dir_opt() {
+	local usage=$1 o OPTIND=1
+	shift
+	sdir=$PROJECT
+	while getopts s: o; do
+		case $o in
+		s) sdir=$(cd "$OPTARG" && pwd) || die "no such directory: $OPTARG" ;;
+		*) die "usage: $usage" ;;
+		esac
+	done
+	[ $OPTIND -gt $# ] || die "usage: $usage"
+}
