@@ -13,8 +13,7 @@
 read -r name arch _ <<<"$(matrix_rows bench | head -n 1)"
 [ -n "${name:-}" ] || die "ci/matrix has no row in the bench set"
 rm -rf "$BUILD/bench" "$BUILD/accel"
-mkdir -p "$BUILD/bench"
-export RESULTS_DIR=$BUILD/bench/results
+own_results "$BUILD/bench"
 # 1 GiB of 2 MiB pages, two 1 GiB pages, room for 1 GiB of 4 KiB pages.
 export GIGANTIC=1 HUGEPAGES_2M=512 GIGANTIC_MEM=6G
 

@@ -14,9 +14,8 @@ if [ ${#entries[@]} = 0 ]; then
 	log "the series is empty: nothing to bisect"
 	exit 0
 fi
+own_results "$BUILD/bisect"
 step "base tree" "$PROJECT/ci/base.sh"
-export RESULTS_DIR=$BUILD/bisect-results
-rm -rf "$RESULTS_DIR"
 rc=0
 for i in $(seq 1 ${#entries[@]}); do
 	p=${entries[$((i - 1))]}

@@ -72,7 +72,7 @@ log "booting $label ($accel, limit ${limit}s)"
 t0=$(date +%s)
 rc=0
 qemu "$accel" "$logdir" "$limit" "$KERNEL_CMDLINE $extra" || rc=$?
-echo "$label	$accel	$(($(date +%s) - t0))s	qemu rc=$rc" >>"$BUILD/boots"
+echo "$label	$accel	$(($(date +%s) - t0))s	qemu rc=$rc" >>"$BOOTS"
 [ $rc = 137 ] && warn "$label: QEMU killed after ${limit}s"
 
 mkdir -p "$RESULTS"

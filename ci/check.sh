@@ -17,7 +17,7 @@ set=${CHECK_SET:-check}
 [ -z "${CONFIGS:-}" ] || check_configs "$set" $CONFIGS
 need git quilt gcc make qemu-system-x86_64 cpio busybox b4 perl
 
-rm -rf "$RESULTS" "$BUILD/times" "$BUILD/boots" "$BUILD/accel"
+rm -rf "$RESULTS" "$TIMES" "$BOOTS" "$BUILD/accel"
 mkdir -p "$RESULTS"
 t0=$(date +%s)
 

@@ -20,6 +20,8 @@ BASE_SHA256=585a4a074597aefa2b1a68ada83a3184ba351c127544dea80618bbcceaa3961f
 SRC=$BUILD/src		# git snapshots and worktrees of kernel trees
 OUT=$BUILD/out		# O= build directories
 RESULTS=${RESULTS_DIR:-$BUILD/results}	# TAP lines of every step, read by summarize.sh
+TIMES=${TIMES_FILE:-$BUILD/times}	# wall time of every step()
+BOOTS=${BOOTS_FILE:-$BUILD/boots}	# accelerator and wall time of every boot
 
 JOBS=${JOBS:-$(($(nproc) + 1))}
 
@@ -60,8 +62,8 @@ step() {
 	t0=$(date +%s)
 	"$@" || rc=$?
 	local dt=$(($(date +%s) - t0))
-	mkdir -p "$BUILD"
-	printf '%s\t%ss\t%s\n' "$name" "$dt" "$([ $rc = 0 ] && echo ok || echo "FAILED rc=$rc")" >>"$BUILD/times"
+	mkdir -p "$(dirname "$TIMES")"
+	printf '%s\t%ss\t%s\n' "$name" "$dt" "$([ $rc = 0 ] && echo ok || echo "FAILED rc=$rc")" >>"$TIMES"
 	log "$name: $([ $rc = 0 ] && echo done || echo "FAILED (rc=$rc)") in ${dt}s"
 	return $rc
 }
@@ -177,4 +179,13 @@ series_dir_opt() {
 		esac
 	done
 	[ $OPTIND -gt $# ] || die "usage: $usage"
+}
+
+# own_results DIR: this job (bench, bisect) keeps its results, step times
+# and boots in DIR, for itself and the scripts it runs, and starts afresh.
+own_results() {
+	export RESULTS_DIR=$1/results TIMES_FILE=$1/times BOOTS_FILE=$1/boots
+	RESULTS=$RESULTS_DIR TIMES=$TIMES_FILE BOOTS=$BOOTS_FILE
+	rm -rf "$RESULTS" "$TIMES" "$BOOTS"
+	mkdir -p "$RESULTS"
 }

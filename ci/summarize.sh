@@ -10,13 +10,13 @@ shopt -s nullglob
 files=("$RESULTS"/*.tap)
 echo
 echo "================================ summary ================================"
-if [ -f "$BUILD/times" ]; then
+if [ -f "$TIMES" ]; then
 	echo "steps (wall time):"
-	awk -F'\t' '{ printf "  %-44s %6s  %s\n", $1, $2, $3 }' "$BUILD/times"
+	awk -F'\t' '{ printf "  %-44s %6s  %s\n", $1, $2, $3 }' "$TIMES"
 fi
-if [ -f "$BUILD/boots" ]; then
+if [ -f "$BOOTS" ]; then
 	echo "guest runs (accelerator, wall time):"
-	awk -F'\t' '{ printf "  %-44s %s %6s  %s\n", $1, $2, $3, $4 }' "$BUILD/boots"
+	awk -F'\t' '{ printf "  %-44s %s %6s  %s\n", $1, $2, $3, $4 }' "$BOOTS"
 fi
 echo "results per group (passed / failed / skipped):"
 for f in "${files[@]}"; do
