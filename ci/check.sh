@@ -36,7 +36,7 @@ step "checkpatch --strict" "$PROJECT/ci/checkpatch.sh" || true
 # The guest runs: "suffix list env" lines of ci/guest/runs, one initramfs
 # each, all from one build of the test programs.
 guest=$BUILD/guest/patched
-mapfile -t runs < <(sed 's/#.*//' "$PROJECT/ci/guest/runs" | awk 'NF')
+mapfile -t runs < <(guest_runs)
 packed=1
 step "guest test programs" "$PROJECT/ci/selftests.sh" "$SRC/patched" "$guest" || packed=0
 for r in "${runs[@]}"; do

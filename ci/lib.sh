@@ -189,3 +189,8 @@ own_results() {
 	rm -rf "$RESULTS" "$TIMES" "$BOOTS"
 	mkdir -p "$RESULTS"
 }
+
+# guest_runs: the "suffix list env" lines of ci/guest/runs, comments dropped.
+guest_runs() {
+	sed 's/#.*//' "$PROJECT/ci/guest/runs" | awk 'NF'
+}

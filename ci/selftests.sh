@@ -17,8 +17,7 @@ tree=$1 out=$2
 shift 2
 lists=("$@")
 if [ ${#lists[@]} = 0 ]; then
-	mapfile -t lists < <(sed 's/#.*//' "$PROJECT/ci/guest/runs" |
-		awk -v d="$PROJECT/ci/guest" 'NF { print d "/" $2 }')
+	mapfile -t lists < <(guest_runs | awk -v d="$PROJECT/ci/guest" '{ print d "/" $2 }')
 fi
 need gcc make
 mmdir=$tree/tools/testing/selftests/mm
