@@ -7,7 +7,9 @@
 # tinyconfig, then the row's fragments merged with
 # scripts/kconfig/merge_config.sh, then olddefconfig; every option the
 # fragments request is checked to be really set (merge_config.sh only
-# warns), then the image is built with ccache.
+# warns), then the image is built with ccache.  Rows whose run is
+# "objects" compile only the objects ci/objects lists for them, and fail
+# on any compiler warning in those.
 . "$(dirname "$0")/lib.sh"
 
 [ $# = 4 ] || die "usage: ci/build.sh NAME ARCH TREE OUTDIR"
@@ -15,7 +17,7 @@ name=$1 arch=$2 tree=$3 out=$4
 [ -f "$tree/Makefile" ] || die "build: $tree is not a kernel tree"
 
 row=$(matrix_row "$name" "$arch") || exit
-read -r _ _ frags _ _ <<<"$row"
+read -r _ _ frags run _ <<<"$row"
 # shellcheck disable=SC2046
 set -- $(arch_make_vars "$arch")
 makevars=("$@")
@@ -76,6 +78,26 @@ awk '
 	cat "$out/config-check.txt" >&2
 	die "config '$name/$arch': the options above are not set as requested (missing dependency?); .config is $out/.config"
 }
+
+if [ "$run" = objects ]; then
+	mapfile -t objs < <(row_objects "$name" "$arch")
+	[ ${#objs[@]} -gt 0 ] || die "config '$name/$arch' builds objects, but ci/objects lists none for it"
+	# Rebuild them every time, so that their warnings are seen.
+	for o in "${objs[@]}"; do rm -f "$out/$o"; done
+	if ! kmake -j"$JOBS" "${objs[@]}"; then
+		grep -E 'error:|Error [0-9]' "$blog" | head -n 20 >&2 || true
+		tail -n 20 "$blog" >&2
+		die "objects of $name/$arch failed to build (log: $blog)"
+	fi
+	for o in "${objs[@]}"; do
+		[ -f "$out/$o" ] || die "$name/$arch: $o was not built: is its option set? (log: $blog)"
+	done
+	if grep -E '(warning|error):' "$blog" >&2; then
+		die "objects of $name/$arch built with the warnings above (log: $blog)"
+	fi
+	log "built $name/$arch: ${#objs[@]} objects in $out"
+	exit 0
+fi
 
 target=$(arch_image_target "$arch")
 if ! kmake -j"$JOBS" "$target"; then

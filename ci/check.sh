@@ -6,16 +6,20 @@
 #   2. the series applied with quilt, with git am, as the generated mbox
 #      and through b4 am, all four trees identical (ci/identity.sh);
 #   3. checkpatch --strict on every patch (ci/checkpatch.sh);
-#   4. for each row of ci/matrix in the "check" set (CONFIGS="a b" picks
+#   4. the tests of the semantic patches in coccinelle/ (ci/cocci-tests.sh),
+#      the generated patches regenerated from them, without drift
+#      (ci/cocci-gen.sh), and the list of remaining FOLL_GET callers
+#      checked against the patched tree (ci/remaining.sh);
+#   5. for each row of ci/matrix in the "check" set (CONFIGS="a b" picks
 #      some): build the patched tree once, and for "boot" rows boot that
 #      kernel in QEMU for every run of ci/guest/runs (ci/boot.sh);
-#   5. the summary, ending in "N passed, N failed" (ci/summarize.sh).
+#   6. the summary, ending in "N passed, N failed" (ci/summarize.sh).
 . "$(dirname "$0")/lib.sh"
 
 set=${CHECK_SET:-check}
 # shellcheck disable=SC2086
 [ -z "${CONFIGS:-}" ] || check_configs "$set" $CONFIGS
-need git quilt gcc make qemu-system-x86_64 cpio busybox b4 perl
+need git quilt gcc make qemu-system-x86_64 cpio busybox b4 perl spatch
 
 rm -rf "$RESULTS" "$TIMES" "$BOOTS" "$BUILD/accel"
 mkdir -p "$RESULTS"
@@ -32,6 +36,9 @@ if [ ! -f "$SRC/patched/Makefile" ] || grep -q '^not ok.*quilt push' "$RESULTS/s
 	exec "$PROJECT/ci/summarize.sh"
 fi
 step "checkpatch --strict" "$PROJECT/ci/checkpatch.sh" || true
+step "semantic patch tests" "$PROJECT/ci/cocci-tests.sh" || true
+step "generated patches: regenerate, no drift" "$PROJECT/ci/cocci-gen.sh" || true
+step "remaining FOLL_GET callers listed" "$PROJECT/ci/remaining.sh" || true
 
 # The guest runs: "suffix list env" lines of ci/guest/runs, one initramfs
 # each, all from one build of the test programs.
@@ -57,7 +64,11 @@ while read -r name arch _ run _; do
 	fi
 	kout=$OUT/patched-$arch-$name
 	if step "build $name/$arch" "$PROJECT/ci/build.sh" "$name" "$arch" "$SRC/patched" "$kout"; then
-		result build ok "build $name/$arch (every requested option set)"
+		if [ "$run" = objects ]; then
+			result build ok "build $name/$arch: $(row_objects "$name" "$arch" | wc -l) converted callers compile without warnings (every requested option set)"
+		else
+			result build ok "build $name/$arch (every requested option set)"
+		fi
 	else
 		result build fail "build $name/$arch"
 		continue

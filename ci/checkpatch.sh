@@ -21,9 +21,20 @@ if [ ${#entries[@]} = 0 ]; then
 fi
 rc=0
 mkdir -p "$BUILD/checkpatch"
+# checkpatch runs scripts/spdxcheck.py with the python3 of PATH; Debian's
+# has the ply and git modules it needs (ci/packages), a python3 of one's own
+# (pyenv, a venv) may not, and then the SPDX tags go unchecked.
+py=python3
+[ ! -x /usr/bin/python3 ] || py=/usr/bin/python3
+if ! "$py" -c 'import ply, git' 2>/dev/null; then
+	warn "$py lacks the ply or git module: checkpatch cannot check SPDX tags (make setup installs them)"
+fi
+pybin=$(mktemp -d "${TMPDIR:-/tmp}/foll-pin-py.XXXXXX")
+trap 'rm -rf "$pybin"' EXIT
+ln -s "$(command -v "$py")" "$pybin/python3"
 for p in "${entries[@]}"; do
 	out=$BUILD/checkpatch/$p.txt
-	(cd "$tree" && perl scripts/checkpatch.pl --strict --color=never --showfile \
+	(cd "$tree" && PATH=$pybin:$PATH perl scripts/checkpatch.pl --strict --color=never --showfile \
 		${ignore:+--ignore "$ignore"} "$sdir/patches/$p") >"$out" 2>&1 || true
 	tot=$(grep -E '^total: ' "$out" || echo "total: ? (checkpatch failed)")
 	if grep -qE '^total: 0 errors, 0 warnings, (0 checks, )?[0-9]+ lines checked' "$out"; then

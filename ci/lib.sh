@@ -93,7 +93,8 @@ arch_make_vars() {
 	i386) echo "ARCH=i386" ;;
 	arm64) echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
 	powerpc64le) echo "ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-" ;;
-	*) die "unknown arch '$1' (known: x86_64 i386 arm64 powerpc64le)" ;;
+	powerpc) echo "ARCH=powerpc CROSS_COMPILE=powerpc-linux-gnu-" ;;
+	*) die "unknown arch '$1' (known: x86_64 i386 arm64 powerpc64le powerpc)" ;;
 	esac
 }
 
@@ -123,7 +124,7 @@ arch_image_target() {
 	case "$1" in
 	x86_64 | i386) echo bzImage ;;
 	arm64) echo Image ;;
-	powerpc64le) echo vmlinux ;;
+	powerpc64le | powerpc) echo vmlinux ;;
 	*) die "unknown arch '$1'" ;;
 	esac
 }
@@ -188,6 +189,12 @@ own_results() {
 	RESULTS=$RESULTS_DIR TIMES=$TIMES_FILE BOOTS=$BOOTS_FILE
 	rm -rf "$RESULTS" "$TIMES" "$BOOTS"
 	mkdir -p "$RESULTS"
+}
+
+# row_objects NAME ARCH: the objects ci/objects lists for an "objects" row.
+row_objects() {
+	sed 's/#.*//' "$PROJECT/ci/objects" | awk -v n="$1" -v a="$2" '
+		$1 == n && $2 == a { for (i = 3; i <= NF; i++) print $i }'
 }
 
 # guest_runs: the "suffix list env" lines of ci/guest/runs, comments dropped.

@@ -73,7 +73,7 @@ expect_fail "KERNEL_SRC that does not exist is refused" "no such directory" \
 
 # Unknown config names.
 expect_fail "an unknown config name is refused by make check" \
-	"unknown config 'nosuch'; configs of 'make check': base debug nothp" \
+	"unknown config 'nosuch'; configs of 'make check': base callers debug nothp" \
 	env CONFIGS="base nosuch" "$PROJECT/ci/check.sh"
 expect_fail "an unknown config name is refused by the build" "unknown config 'nosuch' for arch 'x86_64'" \
 	"$PROJECT/ci/build.sh" nosuch x86_64 "$SRC/base" "$tmp/out"
@@ -136,6 +136,54 @@ dry_run() {
 expect_ok "... and git send-email --dry-run takes them (nothing is sent)" dry_run
 expect_fail "checkpatch --strict fails a patch with a style error" "ERROR: trailing whitespace" \
 	env RESULTS_DIR="$tmp/results" "$PROJECT/ci/checkpatch.sh" -s "$d"
+
+# The semantic patch tests fail a wrong expectation and a .cocci without
+# tests.
+c=$tmp/cocci
+mkdir -p "$c/tests/unpin_batch"
+cp "$PROJECT/coccinelle/unpin_batch.cocci" "$c/"
+cp "$PROJECT/coccinelle/tests/unpin_batch/loops.c" "$c/tests/unpin_batch/"
+cp "$PROJECT/coccinelle/tests/unpin_batch/loops.c" "$c/tests/unpin_batch/loops.res"
+expect_fail "semantic patch tests: output that differs from the .res fails" \
+	"unpin_batch: loops: loops.c as patched" \
+	env RESULTS_DIR="$tmp/results" sh -c '"$0" -d "$1" || { cat "$2"; exit 1; }' \
+	"$PROJECT/ci/cocci-tests.sh" "$c" "$tmp/results/cocci.tap"
+cp "$PROJECT/coccinelle/gup_to_pin.cocci" "$c/"
+expect_fail "semantic patch tests: a .cocci without tests fails" \
+	"gup_to_pin.cocci has tests in" \
+	env RESULTS_DIR="$tmp/results" sh -c '"$0" -d "$1" || { cat "$2"; exit 1; }' \
+	"$PROJECT/ci/cocci-tests.sh" "$c" "$tmp/results/cocci.tap"
+
+# A generated patch is regenerated; one that differs from what its
+# semantic patch gives fails as drifted, and the generated list must name
+# patches of the series.
+d=$(mkseries gen)
+mkdir -p "$d/coccinelle"
+cp "$PROJECT/coccinelle/unpin_batch.cocci" "$d/coccinelle/"
+wt=$(worktree tooling)
+(cd "$wt" && spatch --very-quiet -D patch --in-place --no-includes --include-headers \
+	--sp-file "$d/coccinelle/unpin_batch.cocci" io_uring/kbuf.c) >/dev/null 2>&1
+gitc -C "$wt" commit -q -a -m "io_uring/kbuf: scratch generated change
+
+Only used by ci/tests/run.sh.
+
+Signed-off-by: ci <ci@example.org>"
+gitc -C "$wt" format-patch -q --stdout -1 >"$d/patches/0001-gen.patch"
+git -C "$wt" reset -q --hard base
+echo 0001-gen.patch >"$d/series"
+echo "0001-gen.patch unpin_batch io_uring/kbuf.c" >"$d/coccinelle/generated"
+expect_ok "a generated patch that matches its semantic patch passes" \
+	env RESULTS_DIR="$tmp/results" "$PROJECT/ci/cocci-gen.sh" -s "$d"
+sed -i 's/^+\(.*\)unpin_user_pages(bl->buf_pages,/+\1unpin_user_pages(bl->buf_pages ,/' \
+	"$d/patches/0001-gen.patch"
+expect_fail "a generated patch edited by hand fails as drifted" \
+	"is what unpin_batch gives \(drifted" \
+	env RESULTS_DIR="$tmp/results" sh -c '"$0" -s "$1" || { cat "$2"; exit 1; }' \
+	"$PROJECT/ci/cocci-gen.sh" "$d" "$tmp/results/generated.tap"
+echo "0002-none.patch unpin_batch io_uring/kbuf.c" >"$d/coccinelle/generated"
+expect_fail "a generated patch missing from the series is refused" \
+	"coccinelle/generated names 0002-none.patch, which is not in the series" \
+	env RESULTS_DIR="$tmp/results" "$PROJECT/ci/cocci-gen.sh" -s "$d"
 
 # The guest log parser must fail what went wrong.
 g=$tmp/guest

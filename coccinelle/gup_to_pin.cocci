@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0-only
+///
+/// Convert a caller that reads or writes the data of the pages it gets
+/// with get_user_pages*() (Cases 1, 2 and 5 of
+/// Documentation/core-api/pin_user_pages.rst) to pin_user_pages*(), and
+/// the put_page() of those pages to unpin_user_page().  Without FOLL_PIN,
+/// folio_maybe_dma_pinned() cannot see the pages, so fork() and the
+/// writeback of file pages treat them as unused: the data can land in the
+/// child's copy of the page or be written back while the caller still
+/// writes it.
+///
+/// FOLL_GET passed explicitly is dropped: pin_user_pages*() refuse it.
+/// The pages are followed from the call to their release through a local
+/// variable, through the struct member they are stored in (anywhere in
+/// the file, so run it on all files that share the member at once with
+/// --file-groups), and through a helper of the same file that takes the
+/// page array as its first argument.
+///
+/// Whether a caller touches the data cannot be told from the code: run it
+/// on callers known to do so (Cases 1, 2 and 5); Case 3 (MMU notifier) and
+/// Case 4 (struct page only) callers keep get_user_pages*().
+/// unpin_batch.cocci then turns the per-page loops it leaves into the
+/// batched release calls.
+///
+// Confidence: Moderate
+// Options: --no-includes --include-headers
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+// The calls.  pin_user_pages*() take the same arguments.
+// The whole call is reprinted, so that its continuation lines are aligned
+// with the new name and follow the coding style.
+@gup depends on patch@
+expression A, N, F, P, M, L;
+@@
+(
+- get_user_pages_fast(A, N, F, P)
++ pin_user_pages_fast(A, N, F, P)
+|
+- get_user_pages(A, N, F, P)
++ pin_user_pages(A, N, F, P)
+|
+- get_user_pages_unlocked(A, N, P, F)
++ pin_user_pages_unlocked(A, N, P, F)
+|
+- get_user_pages_remote(M, A, N, F, P, L)
++ pin_user_pages_remote(M, A, N, F, P, L)
+)
+
+// FOLL_GET is implied by get_user_pages*() and refused by pin_user_pages*().
+@nofollget depends on patch@
+expression A, N, P, M, L, F;
+@@
+(
+  pin_user_pages_unlocked(A, N, P,
+- FOLL_GET
++ 0
+  )
+|
+  pin_user_pages_unlocked(A, N, P,
+- FOLL_GET | F
++ F
+  )
+|
+  pin_user_pages_unlocked(A, N, P,
+- F | FOLL_GET
++ F
+  )
+|
+  \(pin_user_pages_fast\|pin_user_pages\)(A, N,
+- FOLL_GET
++ 0
+  , P)
+|
+  \(pin_user_pages_fast\|pin_user_pages\)(A, N,
+- FOLL_GET | F
++ F
+  , P)
+|
+  \(pin_user_pages_fast\|pin_user_pages\)(A, N,
+- F | FOLL_GET
++ F
+  , P)
+|
+  pin_user_pages_remote(M, A, N,
+- FOLL_GET
++ 0
+  , P, L)
+)
+
+@initialize:python@
+@@
+# Struct members that hold pinned pages, across the files of a group.
+members = set()
+
+// Where the pages go: the array (or &page) passed to the pin call, and the
+// function that makes it.
+@pinned depends on patch@
+identifier fn;
+expression A, N, F, P, M, L;
+@@
+fn(...)
+{
+  <+...
+(
+  pin_user_pages_fast(A, N, F, P)
+|
+  pin_user_pages(A, N, F, P)
+|
+  pin_user_pages_unlocked(A, N, P, F)
+|
+  pin_user_pages_remote(M, A, N, F, P, L)
+)
+  ...+>
+}
+
+// One page pinned into &pg.
+@pinned_one depends on patch@
+identifier fn, pg;
+expression A, N, F, M, L;
+@@
+fn(...)
+{
+  <+...
+(
+  \(pin_user_pages_fast\|pin_user_pages\)(A, N, F, &pg)
+|
+  pin_user_pages_unlocked(A, N, &pg, F)
+|
+  pin_user_pages_remote(M, A, N, F, &pg, L)
+)
+  ...+>
+}
+
+// Released by the same function through the same expression: pages[i]
+// or *pages, or the page itself.
+@local depends on patch@
+identifier pinned.fn;
+expression pinned.P, I;
+@@
+fn(...)
+{
+  <...
+(
+- put_page(P[I])
++ unpin_user_page(P[I])
+|
+- put_page(*P)
++ unpin_user_page(*P)
+)
+  ...>
+}
+
+@local_one depends on patch@
+identifier pinned_one.fn, pinned_one.pg;
+@@
+fn(...)
+{
+  <...
+- put_page(pg)
++ unpin_user_page(pg)
+  ...>
+}
+
+// The array is a struct member, or the pages are stored in one.
+@member depends on patch@
+expression A, N, F, M, L, E, I;
+identifier fld;
+@@
+(
+  \(pin_user_pages_fast\|pin_user_pages\)(A, N, F, \(E->fld\|E->fld + I\))
+|
+  pin_user_pages_unlocked(A, N, \(E->fld\|E->fld + I\), F)
+|
+  pin_user_pages_remote(M, A, N, F, \(E->fld\|E->fld + I\), L)
+)
+
+@script:python depends on patch@
+fld << member.fld;
+@@
+members.add(fld)
+
+@member_store depends on patch@
+identifier pinned.fn;
+expression pinned.P, E;
+identifier fld;
+@@
+fn(...)
+{
+  <+...
+  E->fld = P
+  ...+>
+}
+
+@script:python depends on patch@
+fld << member_store.fld;
+@@
+members.add(fld)
+
+@member_store_one depends on patch@
+identifier pinned_one.fn, pinned_one.pg;
+expression E;
+identifier fld;
+@@
+fn(...)
+{
+  <+...
+  E->fld = pg
+  ...+>
+}
+
+@script:python depends on patch@
+fld << member_store_one.fld;
+@@
+members.add(fld)
+
+@release_member depends on patch@
+identifier fld : script:python () { fld in members };
+expression E, I;
+@@
+(
+- put_page(E->fld[I])
++ unpin_user_page(E->fld[I])
+|
+- put_page(E->fld)
++ unpin_user_page(E->fld)
+)
+
+@release_member_copy depends on patch exists@
+identifier fld : script:python () { fld in members };
+expression E;
+identifier x;
+@@
+  x = E->fld;
+  ... when != x = E
+- put_page(x);
++ unpin_user_page(x);
+
+// A helper of this file that takes the pinned array as its first argument
+// and releases it.
+@helper depends on patch@
+identifier pinned.fn, f;
+expression pinned.P;
+expression list ES;
+@@
+fn(...)
+{
+  <+...
+  f(P, ES)
+  ...+>
+}
+
+@release_helper depends on patch@
+identifier helper.f, pp;
+parameter list PS;
+type T;
+expression I;
+@@
+  f(T pp, PS)
+  {
+  <...
+- put_page(pp[I])
++ unpin_user_page(pp[I])
+  ...>
+  }
+
+// context, org, report: every get_user_pages*() caller, to be classified.
+@depends on context@
+@@
+(
+* get_user_pages_fast(...)
+|
+* get_user_pages(...)
+|
+* get_user_pages_unlocked(...)
+|
+* get_user_pages_remote(...)
+)
+
+@find depends on org || report@
+identifier getter = {get_user_pages_fast, get_user_pages,
+		     get_user_pages_unlocked, get_user_pages_remote};
+position p;
+@@
+  getter@p(...)
+
+@script:python depends on org@
+p << find.p;
+@@
+coccilib.org.print_todo(p[0],
+	"get_user_pages*(): Case 1, 2 or 5 callers must use pin_user_pages*()")
+
+@script:python depends on report@
+p << find.p;
+@@
+coccilib.report.print_report(p[0],
+	"get_user_pages*() caller: if it touches the data (Case 1, 2 or 5 of pin_user_pages.rst), use pin_user_pages*()")

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0-only
+///
+/// Find user pages released with the call that does not match how they were
+/// taken.  Pages from pin_user_pages*() must be released with
+/// unpin_user_page*(): put_page() leaves GUP_PIN_COUNTING_BIAS - 1
+/// references behind and the folio looks pinned for ever.  Pages from
+/// get_user_pages*() must be released with put_page(): unpin_user_page()
+/// takes away references the caller never had.  Also find FOLL_PIN and
+/// FOLL_GET passed by a caller: mm/gup.c sets them from the call used, and
+/// pin_user_pages*() refuse FOLL_GET.
+///
+/// The pages are followed within the function that takes them (pages[i],
+/// *pages, or the page taken into &page), and through the struct member
+/// they are stored in, across the files given on one command line.
+/// Patch mode replaces the release with the matching one.
+///
+// Confidence: Moderate
+// Options: --no-includes --include-headers
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+# Struct members that hold pages from pin_user_pages*() ("pin") or from
+# get_user_pages*() ("get"), over the files processed together.
+members = {"pin": set(), "get": set()}
+# Mismatched releases: (file, line, column) -> what was used to take them.
+bad = {}
+# The virtual rule given with -D.
+mode = {}
+
+def mark(r, kind, msg):
+	key = (r.file, r.line, r.column)
+	if key in bad:
+		return
+	bad[key] = kind
+	say(r, msg)
+
+def say(r, msg):
+	if mode.get("report"):
+		coccilib.report.print_report(r, msg)
+	elif mode.get("org"):
+		coccilib.org.print_todo(r, msg)
+
+# Where pages are taken: (file, function, expression) -> [(line, kind)].
+takes = {}
+
+def took(p, expr, kind):
+	key = (p.file, p.current_element, expr)
+	takes.setdefault(key, []).append((int(p.line), kind))
+
+def taken_by(r, expr):
+	"""Kind of the nearest call before r that took expr, in r's function."""
+	before = [t for t in takes.get((r.file, r.current_element, expr), [])
+		  if t[0] <= int(r.line)]
+	return max(before)[1] if before else None
+
+def is_bad(r, kind):
+	return bad.get((r.file, r.line, r.column)) == kind
+
+PIN_PUT = "pages from pin_user_pages*() on line %s released with %s(): use unpin_user_page*()"
+GET_UNPIN = "pages from get_user_pages*() on line %s released with %s(): use put_page()"
+PIN_PUT_M = "pages from pin_user_pages*() kept in ->%s released with %s(): use unpin_user_page*()"
+GET_UNPIN_M = "pages from get_user_pages*() kept in ->%s released with %s(): use put_page()"
+
+@script:python depends on report@
+@@
+mode["report"] = True
+
+@script:python depends on org@
+@@
+mode["org"] = True
+
+// ---- where pages are taken ----
+
+@pin_take@
+identifier fn;
+identifier pin2 = {pin_user_pages_fast, pin_user_pages};
+expression A, N, F, P, M, L;
+position p;
+@@
+fn(...)
+{
+  <+...
+(
+  pin2@p(A, N, F, P)
+|
+  pin_user_pages_unlocked@p(A, N, P, F)
+|
+  pin_user_pages_remote@p(M, A, N, F, P, L)
+)
+  ...+>
+}
+
+@script:python@
+p << pin_take.p;
+P << pin_take.P;
+@@
+took(p[0], P, "pin")
+
+@get_take@
+identifier fn;
+identifier get2 = {get_user_pages_fast, get_user_pages};
+expression A, N, F, P, M, L;
+position p;
+@@
+fn(...)
+{
+  <+...
+(
+  get2@p(A, N, F, P)
+|
+  get_user_pages_unlocked@p(A, N, P, F)
+|
+  get_user_pages_remote@p(M, A, N, F, P, L)
+)
+  ...+>
+}
+
+@script:python@
+p << get_take.p;
+P << get_take.P;
+@@
+took(p[0], P, "get")
+
+@get_take_one@
+identifier fn, pg;
+identifier get2 = {get_user_pages_fast, get_user_pages};
+expression A, N, F, M, L;
+position p;
+@@
+fn(...)
+{
+  <+...
+(
+  get2@p(A, N, F, &pg)
+|
+  get_user_pages_unlocked@p(A, N, &pg, F)
+|
+  get_user_pages_remote@p(M, A, N, F, &pg, L)
+)
+  ...+>
+}
+
+@script:python@
+p << get_take_one.p;
+pg << get_take_one.pg;
+@@
+took(p[0], "&" + pg, "get")
+
+@pin_take_one@
+identifier fn, pg;
+identifier pin2 = {pin_user_pages_fast, pin_user_pages};
+expression A, N, F, M, L;
+position p;
+@@
+fn(...)
+{
+  <+...
+(
+  pin2@p(A, N, F, &pg)
+|
+  pin_user_pages_unlocked@p(A, N, &pg, F)
+|
+  pin_user_pages_remote@p(M, A, N, F, &pg, L)
+)
+  ...+>
+}
+
+@script:python@
+p << pin_take_one.p;
+pg << pin_take_one.pg;
+@@
+took(p[0], "&" + pg, "pin")
+
+// ---- released with the wrong call ----
+
+@pin_put@
+identifier pin_take.fn;
+identifier rel = {put_page, release_pages};
+expression pin_take.P, I;
+position r;
+@@
+fn(...)
+{
+  <+...
+(
+  rel@r(P, ...)
+|
+  rel@r(P[I])
+|
+  rel@r(*P)
+)
+  ...+>
+}
+
+@script:python@
+p << pin_take.p;
+P << pin_take.P;
+r << pin_put.r;
+rel << pin_put.rel;
+@@
+if taken_by(r[0], P) == "pin":
+	mark(r[0], "pin", PIN_PUT % (p[0].line, rel))
+
+@pin_put_one@
+identifier pin_take_one.fn, pin_take_one.pg;
+position r;
+@@
+fn(...)
+{
+  <+...
+  put_page@r(pg)
+  ...+>
+}
+
+@script:python@
+p << pin_take_one.p;
+pg << pin_take_one.pg;
+r << pin_put_one.r;
+@@
+if taken_by(r[0], "&" + pg) == "pin":
+	mark(r[0], "pin", PIN_PUT % (p[0].line, "put_page"))
+
+@get_unpin@
+identifier get_take.fn;
+identifier rel = {unpin_user_pages, unpin_user_pages_dirty_lock, unpin_user_page};
+expression get_take.P, I;
+position r;
+@@
+fn(...)
+{
+  <+...
+(
+  rel@r(P, ...)
+|
+  rel@r(P[I])
+|
+  rel@r(*P)
+)
+  ...+>
+}
+
+@script:python@
+p << get_take.p;
+P << get_take.P;
+r << get_unpin.r;
+rel << get_unpin.rel;
+@@
+if taken_by(r[0], P) == "get":
+	mark(r[0], "get", GET_UNPIN % (p[0].line, rel))
+
+@get_unpin_one@
+identifier get_take_one.fn, get_take_one.pg;
+position r;
+@@
+fn(...)
+{
+  <+...
+  unpin_user_page@r(pg)
+  ...+>
+}
+
+@script:python@
+p << get_take_one.p;
+pg << get_take_one.pg;
+r << get_unpin_one.r;
+@@
+if taken_by(r[0], "&" + pg) == "get":
+	mark(r[0], "get", GET_UNPIN % (p[0].line, "unpin_user_page"))
+
+// ---- through struct members ----
+
+@pin_member@
+expression A, N, F, M, L, E, I;
+identifier fld;
+@@
+(
+  \(pin_user_pages_fast\|pin_user_pages\)(A, N, F, \(E->fld\|E->fld + I\|&E->fld\))
+|
+  pin_user_pages_unlocked(A, N, \(E->fld\|E->fld + I\|&E->fld\), F)
+|
+  pin_user_pages_remote(M, A, N, F, \(E->fld\|E->fld + I\|&E->fld\), L)
+)
+
+@script:python@
+fld << pin_member.fld;
+@@
+members["pin"].add(fld)
+
+@pin_store@
+identifier pin_take.fn, fld;
+expression pin_take.P, E;
+@@
+fn(...)
+{
+  <+...
+  E->fld = P
+  ...+>
+}
+
+@script:python@
+fld << pin_store.fld;
+@@
+members["pin"].add(fld)
+
+@pin_store_one@
+identifier pin_take_one.fn, pin_take_one.pg, fld;
+expression E;
+@@
+fn(...)
+{
+  <+...
+  E->fld = pg
+  ...+>
+}
+
+@script:python@
+fld << pin_store_one.fld;
+@@
+members["pin"].add(fld)
+
+@get_member@
+expression A, N, F, M, L, E, I;
+identifier fld;
+@@
+(
+  \(get_user_pages_fast\|get_user_pages\)(A, N, F, \(E->fld\|E->fld + I\|&E->fld\))
+|
+  get_user_pages_unlocked(A, N, \(E->fld\|E->fld + I\|&E->fld\), F)
+|
+  get_user_pages_remote(M, A, N, F, \(E->fld\|E->fld + I\|&E->fld\), L)
+)
+
+@script:python@
+fld << get_member.fld;
+@@
+members["get"].add(fld)
+
+@get_store@
+identifier get_take.fn, fld;
+expression get_take.P, E;
+@@
+fn(...)
+{
+  <+...
+  E->fld = P
+  ...+>
+}
+
+@script:python@
+fld << get_store.fld;
+@@
+members["get"].add(fld)
+
+@get_store_one@
+identifier get_take_one.fn, get_take_one.pg, fld;
+expression E;
+@@
+fn(...)
+{
+  <+...
+  E->fld = pg
+  ...+>
+}
+
+@script:python@
+fld << get_store_one.fld;
+@@
+members["get"].add(fld)
+
+@pin_put_member@
+identifier fld;
+identifier rel = {put_page, release_pages};
+expression E, I;
+position r;
+@@
+(
+  rel@r(E->fld, ...)
+|
+  rel@r(E->fld[I])
+)
+
+@script:python@
+r << pin_put_member.r;
+rel << pin_put_member.rel;
+fld << pin_put_member.fld;
+@@
+if fld in members["pin"] and fld not in members["get"]:
+	mark(r[0], "pin", PIN_PUT_M % (fld, rel))
+
+@pin_put_member_copy exists@
+identifier fld;
+identifier rel = {put_page, release_pages};
+identifier x;
+expression E, E2;
+position r;
+type T;
+@@
+(
+  x = E->fld;
+|
+  T x = E->fld;
+)
+  ... when != x = E2
+  rel@r(x);
+
+@script:python@
+r << pin_put_member_copy.r;
+rel << pin_put_member_copy.rel;
+fld << pin_put_member_copy.fld;
+@@
+if fld in members["pin"] and fld not in members["get"]:
+	mark(r[0], "pin", PIN_PUT_M % (fld, rel))
+
+@get_unpin_member@
+identifier fld;
+identifier rel = {unpin_user_pages, unpin_user_pages_dirty_lock, unpin_user_page};
+expression E, I;
+position r;
+@@
+(
+  rel@r(E->fld, ...)
+|
+  rel@r(E->fld[I])
+)
+
+@script:python@
+r << get_unpin_member.r;
+rel << get_unpin_member.rel;
+fld << get_unpin_member.fld;
+@@
+if fld in members["get"] and fld not in members["pin"]:
+	mark(r[0], "get", GET_UNPIN_M % (fld, rel))
+
+@get_unpin_member_copy exists@
+identifier fld;
+identifier rel = {unpin_user_pages, unpin_user_pages_dirty_lock, unpin_user_page};
+identifier x;
+expression E, E2;
+position r;
+type T;
+@@
+(
+  x = E->fld;
+|
+  T x = E->fld;
+)
+  ... when != x = E2
+  rel@r(x);
+
+@script:python@
+r << get_unpin_member_copy.r;
+rel << get_unpin_member_copy.rel;
+fld << get_unpin_member_copy.fld;
+@@
+if fld in members["get"] and fld not in members["pin"]:
+	mark(r[0], "get", GET_UNPIN_M % (fld, rel))
+
+// ---- FOLL_PIN and FOLL_GET from callers ----
+
+@flags@
+identifier gup = {get_user_pages, get_user_pages_fast, get_user_pages_unlocked,
+		  get_user_pages_remote, get_user_pages_fast_only,
+		  pin_user_pages, pin_user_pages_fast, pin_user_pages_unlocked,
+		  pin_user_pages_remote};
+identifier flag = {FOLL_PIN, FOLL_GET};
+position p;
+@@
+  gup(..., <+... flag@p ...+>, ...)
+
+@script:python depends on report || org@
+p << flags.p;
+flag << flags.flag;
+gup << flags.gup;
+@@
+say(p[0], "%s passed to %s(): mm/gup.c sets it, remove it" % (flag, gup))
+
+// ---- context and patch modes ----
+
+@depends on context@
+position r : script:python () { is_bad(r[0], "pin") or is_bad(r[0], "get") };
+identifier rel;
+@@
+* rel@r(...)
+
+@depends on context@
+position flags.p;
+identifier flags.flag;
+@@
+* flag@p
+
+@depends on patch@
+position r : script:python () { is_bad(r[0], "pin") };
+expression E;
+@@
+- put_page@r(E)
++ unpin_user_page(E)
+
+@depends on patch@
+position r : script:python () { is_bad(r[0], "get") };
+expression E;
+@@
+- unpin_user_page@r(E)
++ put_page(E)
