@@ -28,6 +28,18 @@ kernel=$kout/$KERNEL_IMAGE
 [ -f "$initrd" ] || die "boot: no initramfs at $initrd"
 mkdir -p "$logdir"
 
+# The 9p share: a file whose 32-bit little-endian word at byte offset o is
+# o / 4, which selftests/dio_fork.c reads with O_DIRECT and checks.  The
+# guest mounts it when the command line names the tag (ninep=).
+share_args=()
+if [ -n "${QEMU_9P_TAG:-}" ]; then
+	share=$logdir/9p-share
+	mkdir -p "$share"
+	perl -e 'print pack("V*", 0 .. 3 * (1 << 18) - 1)' >"$share/dio_fork.data"
+	share_args=(-virtfs "local,path=$share,mount_tag=$QEMU_9P_TAG,security_model=none,readonly=on")
+	KERNEL_CMDLINE="$KERNEL_CMDLINE ninep=$QEMU_9P_TAG"
+fi
+
 # qemu ACCEL LOGDIR TIMEOUT CMDLINE: one boot, serial ports to files.
 qemu() {
 	local accel=$1 dir=$2 limit=$3 cmdline=$4 cpu
@@ -41,7 +53,7 @@ qemu() {
 	# shellcheck disable=SC2086
 	timeout -s KILL "$limit" "$QEMU_BIN" $QEMU_MACHINE $accel $cpu \
 		-smp "$QEMU_SMP" -m "$QEMU_MEM" -nodefaults -display none \
-		-no-reboot -kernel "$kernel" -initrd "$initrd" \
+		-no-reboot -kernel "$kernel" -initrd "$initrd" "${share_args[@]}" \
 		-append "console=$CONSOLE results=$RESULTS_TTY panic=-1 $cmdline" \
 		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
 		</dev/null >"$dir/qemu.log" 2>&1

@@ -8,8 +8,9 @@
 #   3. checkpatch --strict on every patch (ci/checkpatch.sh);
 #   4. the tests of the semantic patches in coccinelle/ (ci/cocci-tests.sh),
 #      the generated patches regenerated from them, without drift
-#      (ci/cocci-gen.sh), and the list of remaining FOLL_GET callers
-#      checked against the patched tree (ci/remaining.sh);
+#      (ci/cocci-gen.sh), the list of remaining FOLL_GET callers checked
+#      against the patched tree (ci/remaining.sh), and the checker the
+#      series installs run over the patched tree (ci/checker.sh);
 #   5. for each row of ci/matrix in the "check" set (CONFIGS="a b" picks
 #      some): build the patched tree once, and for "boot" rows boot that
 #      kernel in QEMU for every run of ci/guest/runs (ci/boot.sh);
@@ -39,6 +40,7 @@ step "checkpatch --strict" "$PROJECT/ci/checkpatch.sh" || true
 step "semantic patch tests" "$PROJECT/ci/cocci-tests.sh" || true
 step "generated patches: regenerate, no drift" "$PROJECT/ci/cocci-gen.sh" || true
 step "remaining FOLL_GET callers listed" "$PROJECT/ci/remaining.sh" || true
+step "checker over the patched tree" "$PROJECT/ci/checker.sh" || true
 
 # The guest runs: "suffix list env" lines of ci/guest/runs, one initramfs
 # each, all from one build of the test programs.

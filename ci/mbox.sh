@@ -63,8 +63,13 @@ awk -v title="$title" -v snip="$PROJECT/MAINTAINERS.snippet" '
 	}' "$wt/MAINTAINERS" >"$maint"
 
 mapfile -t pfiles < <(cd "$sdir/patches" && printf '%s\n' "${entries[@]/#/$sdir/patches/}")
-gm() { (cd "$wt" && perl scripts/get_maintainer.pl --mpath "$maint" --no-git \
-	--no-git-fallback --no-rolestats --no-multiline --separator ", " "$@" "${pfiles[@]}"); }
+# (get_maintainer.pl leaves an empty entry for a list given with a name,
+# as "L: Team name <list@...>": drop it, git send-email refuses it.)
+gm() {
+	(cd "$wt" && perl scripts/get_maintainer.pl --mpath "$maint" --no-git \
+		--no-git-fallback --no-rolestats --no-multiline --separator ", " \
+		"$@" "${pfiles[@]}") | sed -e 's/\(, \)\{2,\}/, /g' -e 's/^, //' -e 's/, $//'
+}
 to=$(gm --no-r --no-l) || die "get_maintainer.pl failed"
 cc=$(gm --no-m) || die "get_maintainer.pl failed"
 if [ -z "$to" ]; then

@@ -11,7 +11,8 @@
 ///
 /// The pages are followed within the function that takes them (pages[i],
 /// *pages, or the page taken into &page), and through the struct member
-/// they are stored in, across the files given on one command line.
+/// they are stored in, across the files of the same directory processed
+/// in one run.
 /// Patch mode replaces the release with the matching one.
 ///
 // Confidence: Moderate
@@ -25,8 +26,20 @@ virtual report
 @initialize:python@
 @@
 # Struct members that hold pages from pin_user_pages*() ("pin") or from
-# get_user_pages*() ("get"), over the files processed together.
+# get_user_pages*() ("get"), over the files processed together, as
+# (directory, member name): a member is followed across the files of its
+# directory only, as one name (->pages, say) means different things in
+# different drivers.
+import os
 members = {"pin": set(), "get": set()}
+
+def member(pos, fld):
+	return (os.path.dirname(pos.file), fld)
+
+def holds(pos, fld, kind):
+	other = "get" if kind == "pin" else "pin"
+	k = member(pos, fld)
+	return k in members[kind] and k not in members[other]
 # Mismatched releases: (file, line, column) -> what was used to take them.
 bad = {}
 # The virtual rule given with -D.
@@ -277,19 +290,24 @@ if taken_by(r[0], "&" + pg) == "get":
 @pin_member@
 expression A, N, F, M, L, E, I;
 identifier fld;
+identifier call2 = {pin_user_pages_fast, pin_user_pages};
+identifier unl = {pin_user_pages_unlocked};
+identifier rem = {pin_user_pages_remote};
+position p;
 @@
 (
-  \(pin_user_pages_fast\|pin_user_pages\)(A, N, F, \(E->fld\|E->fld + I\|&E->fld\))
+  call2@p(A, N, F, \(E->fld\|E->fld + I\|&E->fld\))
 |
-  pin_user_pages_unlocked(A, N, \(E->fld\|E->fld + I\|&E->fld\), F)
+  unl@p(A, N, \(E->fld\|E->fld + I\|&E->fld\), F)
 |
-  pin_user_pages_remote(M, A, N, F, \(E->fld\|E->fld + I\|&E->fld\), L)
+  rem@p(M, A, N, F, \(E->fld\|E->fld + I\|&E->fld\), L)
 )
 
 @script:python@
+p << pin_member.p;
 fld << pin_member.fld;
 @@
-members["pin"].add(fld)
+members["pin"].add(member(p[0], fld))
 
 @pin_store@
 identifier pin_take.fn, fld;
@@ -303,9 +321,10 @@ fn(...)
 }
 
 @script:python@
+p << pin_take.p;
 fld << pin_store.fld;
 @@
-members["pin"].add(fld)
+members["pin"].add(member(p[0], fld))
 
 @pin_store_one@
 identifier pin_take_one.fn, pin_take_one.pg, fld;
@@ -319,26 +338,32 @@ fn(...)
 }
 
 @script:python@
+p << pin_take_one.p;
 fld << pin_store_one.fld;
 @@
-members["pin"].add(fld)
+members["pin"].add(member(p[0], fld))
 
 @get_member@
 expression A, N, F, M, L, E, I;
 identifier fld;
+identifier call2 = {get_user_pages_fast, get_user_pages};
+identifier unl = {get_user_pages_unlocked};
+identifier rem = {get_user_pages_remote};
+position p;
 @@
 (
-  \(get_user_pages_fast\|get_user_pages\)(A, N, F, \(E->fld\|E->fld + I\|&E->fld\))
+  call2@p(A, N, F, \(E->fld\|E->fld + I\|&E->fld\))
 |
-  get_user_pages_unlocked(A, N, \(E->fld\|E->fld + I\|&E->fld\), F)
+  unl@p(A, N, \(E->fld\|E->fld + I\|&E->fld\), F)
 |
-  get_user_pages_remote(M, A, N, F, \(E->fld\|E->fld + I\|&E->fld\), L)
+  rem@p(M, A, N, F, \(E->fld\|E->fld + I\|&E->fld\), L)
 )
 
 @script:python@
+p << get_member.p;
 fld << get_member.fld;
 @@
-members["get"].add(fld)
+members["get"].add(member(p[0], fld))
 
 @get_store@
 identifier get_take.fn, fld;
@@ -352,9 +377,10 @@ fn(...)
 }
 
 @script:python@
+p << get_take.p;
 fld << get_store.fld;
 @@
-members["get"].add(fld)
+members["get"].add(member(p[0], fld))
 
 @get_store_one@
 identifier get_take_one.fn, get_take_one.pg, fld;
@@ -368,9 +394,10 @@ fn(...)
 }
 
 @script:python@
+p << get_take_one.p;
 fld << get_store_one.fld;
 @@
-members["get"].add(fld)
+members["get"].add(member(p[0], fld))
 
 @pin_put_member@
 identifier fld;
@@ -389,7 +416,7 @@ r << pin_put_member.r;
 rel << pin_put_member.rel;
 fld << pin_put_member.fld;
 @@
-if fld in members["pin"] and fld not in members["get"]:
+if holds(r[0], fld, "pin"):
 	mark(r[0], "pin", PIN_PUT_M % (fld, rel))
 
 @pin_put_member_copy exists@
@@ -413,7 +440,7 @@ r << pin_put_member_copy.r;
 rel << pin_put_member_copy.rel;
 fld << pin_put_member_copy.fld;
 @@
-if fld in members["pin"] and fld not in members["get"]:
+if holds(r[0], fld, "pin"):
 	mark(r[0], "pin", PIN_PUT_M % (fld, rel))
 
 @get_unpin_member@
@@ -433,7 +460,7 @@ r << get_unpin_member.r;
 rel << get_unpin_member.rel;
 fld << get_unpin_member.fld;
 @@
-if fld in members["get"] and fld not in members["pin"]:
+if holds(r[0], fld, "get"):
 	mark(r[0], "get", GET_UNPIN_M % (fld, rel))
 
 @get_unpin_member_copy exists@
@@ -457,7 +484,7 @@ r << get_unpin_member_copy.r;
 rel << get_unpin_member_copy.rel;
 fld << get_unpin_member_copy.fld;
 @@
-if fld in members["get"] and fld not in members["pin"]:
+if holds(r[0], fld, "get"):
 	mark(r[0], "get", GET_UNPIN_M % (fld, rel))
 
 // ---- FOLL_PIN and FOLL_GET from callers ----

@@ -185,6 +185,17 @@ expect_fail "a generated patch missing from the series is refused" \
 	"coccinelle/generated names 0002-none.patch, which is not in the series" \
 	env RESULTS_DIR="$tmp/results" "$PROJECT/ci/cocci-gen.sh" -s "$d"
 
+# The checker run over a tree fails on a mismatched pair.
+k=$tmp/checker-tree
+mkdir -p "$k/scripts/coccinelle/api" "$k/drivers/scratch"
+: >"$k/Makefile"
+cp "$PROJECT/coccinelle/pin_mismatch.cocci" "$k/scripts/coccinelle/api/pin_user_pages_mismatch.cocci"
+cp "$PROJECT/coccinelle/tests/pin_mismatch/mismatch.c" "$k/drivers/scratch/"
+expect_fail "the checker over a tree fails on a pinned page released with put_page()" \
+	"the checker reports [0-9]+ lines" \
+	env RESULTS_DIR="$tmp/results" sh -c '"$0" "$1" || { cat "$2"; exit 1; }' \
+	"$PROJECT/ci/checker.sh" "$k" "$tmp/results/checker.tap"
+
 # The guest log parser must fail what went wrong.
 g=$tmp/guest
 mkdir -p "$g"
