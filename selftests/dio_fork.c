@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "../kselftest.h"
+#include "pin_counters.h"
 
 #define FILE_SIZE	(3UL << 20)
 #define READ_SIZE	(1UL << 20)
@@ -62,34 +63,6 @@ static struct fs filesystems[] = {
 	{ "9p", "/mnt/9p", "/mnt/9p/dio_fork.data", 0 },
 	{ "ext2", "/mnt/ext2", "/mnt/ext2/dio_fork.data", 1 },
 };
-
-static int read_pins(unsigned long *acquired, unsigned long *released)
-{
-	char name[64];
-	unsigned long val;
-	int found = 0;
-	FILE *f;
-
-	f = fopen("/proc/sys/vm/stat_refresh", "w");
-	if (f) {
-		fputs("1\n", f);
-		fclose(f);
-	}
-	f = fopen("/proc/vmstat", "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lu", name, &val) == 2) {
-		if (!strcmp(name, "nr_foll_pin_acquired")) {
-			*acquired = val;
-			found++;
-		} else if (!strcmp(name, "nr_foll_pin_released")) {
-			*released = val;
-			found++;
-		}
-	}
-	fclose(f);
-	return found == 2 ? 0 : -1;
-}
 
 /* Index of the first word of buf (read from file offset off) that is wrong. */
 static long check_pattern(const char *buf, size_t len, off_t off)
@@ -181,7 +154,8 @@ static char *map_buffer(void)
 
 static void test_pins(struct fs *fs, int fd)
 {
-	unsigned long a0, r0, a1, r1, pages = READ_SIZE / pagesize;
+	unsigned long long pages = READ_SIZE / pagesize;
+	struct pin_stats before, after;
 	char *buf = map_buffer();
 	ssize_t got;
 	long bad;
@@ -191,7 +165,7 @@ static void test_pins(struct fs *fs, int fd)
 		return;
 	}
 	memset(buf, 0xff, READ_SIZE + pagesize);
-	if (read_pins(&a0, &r0)) {
+	if (read_pin_stats(&before)) {
 		ksft_test_result_fail("%s: O_DIRECT read: no FOLL_PIN counters in /proc/vmstat\n",
 				      fs->name);
 		goto out;
@@ -202,18 +176,19 @@ static void test_pins(struct fs *fs, int fd)
 				      fs->name, got, got < 0 ? strerror(errno) : "short");
 		goto out;
 	}
-	read_pins(&a1, &r1);
+	read_pin_stats(&after);
 	bad = check_pattern(buf + READ_OFFSET, READ_SIZE, pagesize);
-	ksft_print_msg("%s: %lu pins acquired, %lu released during a %lu-page read\n",
-		       fs->name, a1 - a0, r1 - r0, pages);
+	ksft_print_msg("%s: %llu pins acquired, %llu released during a %llu-page read\n",
+		       fs->name, after.acquired - before.acquired,
+		       after.released - before.released, pages);
 	if (bad >= 0)
 		ksft_test_result_fail("%s: O_DIRECT read: wrong data at byte %ld\n", fs->name, bad);
-	else if (a1 - a0 < pages)
-		ksft_test_result_fail("%s: O_DIRECT read: %lu FOLL_PIN pins for %lu pages: the pages were not pinned\n",
-				      fs->name, a1 - a0, pages);
-	else if (a1 - r1 != a0 - r0)
-		ksft_test_result_fail("%s: O_DIRECT read: %ld pins outstanding afterwards\n",
-				      fs->name, (long)((a1 - r1) - (a0 - r0)));
+	else if (after.acquired - before.acquired < pages)
+		ksft_test_result_fail("%s: O_DIRECT read: %llu FOLL_PIN pins for %llu pages: the pages were not pinned\n",
+				      fs->name, after.acquired - before.acquired, pages);
+	else if (outstanding(&after, &before))
+		ksft_test_result_fail("%s: O_DIRECT read: %lld pins outstanding afterwards\n",
+				      fs->name, outstanding(&after, &before));
 	else
 		ksft_test_result_pass("%s: O_DIRECT read pins its pages, releases them, data read back\n",
 				      fs->name);

@@ -32,6 +32,7 @@
 
 #include "../../../../mm/gup_test.h"
 #include "../kselftest.h"
+#include "pin_counters.h"
 #include "vm_util.h"
 
 #define GUP_TEST_FILE "/sys/kernel/debug/gup_test"
@@ -39,46 +40,6 @@
 
 static int gup_fd;
 static size_t pagesize;
-
-struct pin_stats {
-	unsigned long long acquired;
-	unsigned long long released;
-};
-
-/* Fold the per-cpu vmstat deltas, then read the two FOLL_PIN counters. */
-static int read_pin_stats(struct pin_stats *s)
-{
-	char line[128];
-	int found = 0;
-	FILE *f;
-	int fd;
-
-	fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
-	if (fd >= 0) {
-		if (write(fd, "1", 1) != 1)
-			ksft_print_msg("stat_refresh: %s\n", strerror(errno));
-		close(fd);
-	}
-	f = fopen("/proc/vmstat", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "nr_foll_pin_acquired %llu", &s->acquired) == 1)
-			found |= 1;
-		else if (sscanf(line, "nr_foll_pin_released %llu", &s->released) == 1)
-			found |= 2;
-	}
-	fclose(f);
-	return found == 3 ? 0 : -1;
-}
-
-/* Pins taken and not released between two readings. */
-static long long outstanding(const struct pin_stats *now,
-			     const struct pin_stats *then)
-{
-	return (long long)(now->acquired - then->acquired) -
-	       (long long)(now->released - then->released);
-}
 
 /*
  * Earlier tests may still be releasing pins asynchronously (io_uring ring

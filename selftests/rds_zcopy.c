@@ -32,6 +32,7 @@
 #include <linux/rds.h>
 
 #include "../kselftest.h"
+#include "pin_counters.h"
 
 #ifndef AF_RDS
 #define AF_RDS		21
@@ -52,35 +53,6 @@
 #define RECV_PORT	4001
 
 static long pagesize;
-
-static int read_pins(long *outstanding)
-{
-	unsigned long val, acquired = 0, released = 0;
-	char name[64];
-	int found = 0;
-	FILE *f;
-
-	f = fopen("/proc/sys/vm/stat_refresh", "w");
-	if (f) {
-		fputs("1\n", f);
-		fclose(f);
-	}
-	f = fopen("/proc/vmstat", "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lu", name, &val) == 2) {
-		if (!strcmp(name, "nr_foll_pin_acquired")) {
-			acquired = val;
-			found++;
-		} else if (!strcmp(name, "nr_foll_pin_released")) {
-			released = val;
-			found++;
-		}
-	}
-	fclose(f);
-	*outstanding = acquired - released;
-	return found == 2 ? 0 : -1;
-}
 
 static int rds_socket(int port, int zerocopy)
 {
@@ -160,7 +132,7 @@ static int zerocopy_completed(int fd)
 
 int main(void)
 {
-	long before, queued, after;
+	struct pin_stats before, queued, after;
 	size_t len, i;
 	char *buf, *rbuf;
 	int s, r, ok;
@@ -190,17 +162,17 @@ int main(void)
 		ksft_exit_fail_msg("buffers: %s\n", strerror(errno));
 	for (i = 0; i < len; i++)
 		buf[i] = (char)(i * 7 + 3);
-	if (read_pins(&before))
+	if (read_pin_stats(&before))
 		ksft_exit_fail_msg("no FOLL_PIN counters in /proc/vmstat\n");
 
 	n = send_zerocopy(s, buf, len);
 	if (n != (ssize_t)len)
 		ksft_exit_fail_msg("sendmsg(MSG_ZEROCOPY) of %zu bytes: %zd (%s)\n", len, n,
 				   n < 0 ? strerror(errno) : "short");
-	read_pins(&queued);
-	ksft_print_msg("pins outstanding: %ld before the send, %ld with the message queued\n",
-		       before, queued);
-	ksft_test_result(queued - before >= NR_PAGES,
+	read_pin_stats(&queued);
+	ksft_print_msg("pins outstanding: %lld more with the message queued\n",
+		       outstanding(&queued, &before));
+	ksft_test_result(outstanding(&queued, &before) >= NR_PAGES,
 			 "RDS zero-copy send pins its %d pages while the message is queued\n",
 			 NR_PAGES);
 
@@ -214,9 +186,10 @@ int main(void)
 		ksft_print_msg("no completion for the zero-copy cookie\n");
 		ok = 0;
 	}
-	read_pins(&after);
-	ksft_print_msg("pins outstanding after the receive: %ld\n", after);
-	if (after != before)
+	read_pin_stats(&after);
+	ksft_print_msg("pins outstanding after the receive: %lld more than before the send\n",
+		       outstanding(&after, &before));
+	if (outstanding(&after, &before))
 		ok = 0;
 	ksft_test_result(ok, "RDS zero-copy send: data received, completion reported, pins released\n");
 	close(r);
