@@ -24,7 +24,7 @@ if [ ! -f "$tree/$sp" ]; then
 	result $group fail "the series installs $sp"
 	exit 1
 fi
-read -r -a opts <<<"$(sed -n 's|^// Options:||p' "$tree/$sp" | head -n 1)"
+read -r -a opts <<<"$(cocci_opts "$tree/$sp")"
 report=$RESULTS/checker-report.txt
 mkdir -p "$RESULTS"
 : >"$report"

@@ -74,7 +74,7 @@ regen() {
 		*)
 			sp=$sdir/coccinelle/$h.cocci
 			[ -f "$sp" ] || die "$p: no semantic patch $sp"
-			read -r -a opts <<<"$(sed -n 's|^// Options:||p' "$sp" | head -n 1)"
+			read -r -a opts <<<"$(cocci_opts "$sp")"
 			(cd "$wt" && spatch --very-quiet -D patch --in-place \
 				--sp-file "$sp" "${opts[@]}" "${fs[@]}") >"$BUILD/logs/cocci-gen.log" 2>&1 || {
 				sed 's/^/  | /' "$BUILD/logs/cocci-gen.log" >&2

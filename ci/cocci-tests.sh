@@ -35,11 +35,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/foll-pin-cocci.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 
-# cocci_opts FILE: the "// Options:" of a semantic patch.
-cocci_opts() {
-	sed -n 's|^// Options:||p' "$1" | head -n 1
-}
-
 # check DESC EXPECTED ACTUAL: compare, or rewrite EXPECTED with --update.
 check() {
 	local desc=$1 want=$2 got=$3

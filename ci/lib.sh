@@ -191,6 +191,12 @@ own_results() {
 	mkdir -p "$RESULTS"
 }
 
+# cocci_opts FILE: the spatch options of a semantic patch's "// Options:"
+# line, as `make coccicheck` reads them.
+cocci_opts() {
+	sed -n 's|^// Options:||p' "$1" | head -n 1
+}
+
 # row_objects NAME ARCH: the objects ci/objects lists for an "objects" row.
 row_objects() {
 	sed 's/#.*//' "$PROJECT/ci/objects" | awk -v n="$1" -v a="$2" '
