@@ -94,7 +94,8 @@ arch_make_vars() {
 	arm64) echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
 	powerpc64le) echo "ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-" ;;
 	powerpc) echo "ARCH=powerpc CROSS_COMPILE=powerpc-linux-gnu-" ;;
-	*) die "unknown arch '$1' (known: x86_64 i386 arm64 powerpc64le powerpc)" ;;
+	s390) echo "ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-" ;;
+	*) die "unknown arch '$1' (known: x86_64 i386 arm64 powerpc64le powerpc s390)" ;;
 	esac
 }
 
@@ -125,6 +126,7 @@ arch_image_target() {
 	x86_64 | i386) echo bzImage ;;
 	arm64) echo Image ;;
 	powerpc64le | powerpc) echo vmlinux ;;
+	s390) echo bzImage ;;
 	*) die "unknown arch '$1'" ;;
 	esac
 }

@@ -9,6 +9,11 @@
 /// child's copy of the page or be written back while the caller still
 /// writes it.
 ///
+/// get_user_page_vma_remote(), which returns one page, becomes
+/// pin_user_page_vma_remote(); the page is followed through the variable
+/// it is assigned to, and unmap_and_put_page() of it becomes
+/// kunmap_local() and unpin_user_page().
+///
 /// FOLL_GET passed explicitly is dropped: pin_user_pages*() refuse it.
 /// The pages are followed from the call to their release through a local
 /// variable, through the struct member they are stored in (anywhere in
@@ -48,6 +53,9 @@ expression A, N, F, P, M, L;
 |
 - get_user_pages_remote(M, A, N, F, P, L)
 + pin_user_pages_remote(M, A, N, F, P, L)
+|
+- get_user_page_vma_remote(M, A, F, L)
++ pin_user_page_vma_remote(M, A, F, L)
 )
 
 // FOLL_GET is implied by get_user_pages*() and refused by pin_user_pages*().
@@ -165,6 +173,48 @@ fn(...)
   ...>
 }
 
+// One page returned by pin_user_page_vma_remote() into pg.
+@pinned_ret depends on patch@
+identifier fn, pg;
+expression M, A, F, V;
+type T;
+@@
+fn(...)
+{
+  <+...
+(
+  T *pg = pin_user_page_vma_remote(M, A, F, V);
+|
+  pg = pin_user_page_vma_remote(M, A, F, V)
+)
+  ...+>
+}
+
+@local_ret depends on patch@
+identifier pinned_ret.fn, pinned_ret.pg;
+@@
+fn(...)
+{
+  <...
+- put_page(pg)
++ unpin_user_page(pg)
+  ...>
+}
+
+// unmap_and_put_page() has no unpin counterpart: unmap, then unpin.
+@local_ret_unmap depends on patch@
+identifier pinned_ret.fn, pinned_ret.pg;
+expression K;
+@@
+fn(...)
+{
+  <...
+- unmap_and_put_page(pg, K);
++ kunmap_local(K);
++ unpin_user_page(pg);
+  ...>
+}
+
 // The array is a struct member, or the pages are stored in one.
 @member depends on patch@
 expression A, N, F, M, L, E, I;
@@ -278,11 +328,14 @@ expression I;
 * get_user_pages_unlocked(...)
 |
 * get_user_pages_remote(...)
+|
+* get_user_page_vma_remote(...)
 )
 
 @find depends on org || report@
 identifier getter = {get_user_pages_fast, get_user_pages,
-		     get_user_pages_unlocked, get_user_pages_remote};
+		     get_user_pages_unlocked, get_user_pages_remote,
+		     get_user_page_vma_remote};
 position p;
 @@
   getter@p(...)

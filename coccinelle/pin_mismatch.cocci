@@ -10,7 +10,9 @@
 /// pin_user_pages*() refuse FOLL_GET.
 ///
 /// The pages are followed within the function that takes them (pages[i],
-/// *pages, or the page taken into &page), and through the struct member
+/// *pages, the page taken into &page, or the page that
+/// get_user_page_vma_remote() or pin_user_page_vma_remote() returns), and
+/// through the struct member
 /// they are stored in, across the files of the same directory processed
 /// in one run.
 /// Patch mode replaces the release with the matching one.
@@ -65,11 +67,17 @@ def took(p, expr, kind):
 	key = (p.file, p.current_element, expr)
 	takes.setdefault(key, []).append((int(p.line), kind))
 
-def taken_by(r, expr):
-	"""Kind of the nearest call before r that took expr, in r's function."""
+def nearest_take(r, expr):
+	"""(line, kind) of the nearest call before r that took expr, in r's
+	function, or None."""
 	before = [t for t in takes.get((r.file, r.current_element, expr), [])
 		  if t[0] <= int(r.line)]
-	return max(before)[1] if before else None
+	return max(before) if before else None
+
+def taken_by(r, expr):
+	"""Kind of the nearest call before r that took expr, in r's function."""
+	t = nearest_take(r, expr)
+	return t[1] if t else None
 
 def is_bad(r, kind):
 	return bad.get((r.file, r.line, r.column)) == kind
@@ -189,6 +197,53 @@ pg << pin_take_one.pg;
 @@
 took(p[0], "&" + pg, "pin")
 
+// One page returned by {get,pin}_user_page_vma_remote().
+@pin_take_ret@
+identifier fn, pg;
+expression M, A, F, V;
+position p;
+type T;
+@@
+fn(...)
+{
+  <+...
+(
+  T *pg = pin_user_page_vma_remote@p(M, A, F, V);
+|
+  pg = pin_user_page_vma_remote@p(M, A, F, V)
+)
+  ...+>
+}
+
+@script:python@
+p << pin_take_ret.p;
+pg << pin_take_ret.pg;
+@@
+took(p[0], pg, "pin")
+
+@get_take_ret@
+identifier fn, pg;
+expression M, A, F, V;
+position p;
+type T;
+@@
+fn(...)
+{
+  <+...
+(
+  T *pg = get_user_page_vma_remote@p(M, A, F, V);
+|
+  pg = get_user_page_vma_remote@p(M, A, F, V)
+)
+  ...+>
+}
+
+@script:python@
+p << get_take_ret.p;
+pg << get_take_ret.pg;
+@@
+took(p[0], pg, "get")
+
 // ---- released with the wrong call ----
 
 @pin_put@
@@ -238,6 +293,24 @@ r << pin_put_one.r;
 if taken_by(r[0], "&" + pg) == "pin":
 	mark(r[0], "pin", PIN_PUT % (p[0].line, "put_page"))
 
+// Every release of the name anywhere: taken_by() keeps the ones of the
+// function that took it, after the call.
+@pin_put_ret@
+identifier pin_take_ret.pg;
+identifier rel = {put_page, unmap_and_put_page};
+position r;
+@@
+  rel@r(pg, ...)
+
+@script:python@
+pg << pin_take_ret.pg;
+r << pin_put_ret.r;
+rel << pin_put_ret.rel;
+@@
+t = nearest_take(r[0], pg)
+if t and t[1] == "pin":
+	mark(r[0], "pin", PIN_PUT % (t[0], rel))
+
 @get_unpin@
 identifier get_take.fn;
 identifier rel = {unpin_user_pages, unpin_user_pages_dirty_lock, unpin_user_page};
@@ -284,6 +357,26 @@ r << get_unpin_one.r;
 @@
 if taken_by(r[0], "&" + pg) == "get":
 	mark(r[0], "get", GET_UNPIN % (p[0].line, "unpin_user_page"))
+
+@get_unpin_ret@
+identifier get_take_ret.pg;
+identifier rel = {unpin_user_page, unpin_user_pages, unpin_user_pages_dirty_lock};
+position r;
+@@
+(
+  rel@r(pg)
+|
+  rel@r(&pg, ...)
+)
+
+@script:python@
+pg << get_take_ret.pg;
+r << get_unpin_ret.r;
+rel << get_unpin_ret.rel;
+@@
+t = nearest_take(r[0], pg)
+if t and t[1] == "get":
+	mark(r[0], "get", GET_UNPIN % (t[0], rel))
 
 // ---- through struct members ----
 
@@ -493,7 +586,8 @@ if holds(r[0], fld, "get"):
 identifier gup = {get_user_pages, get_user_pages_fast, get_user_pages_unlocked,
 		  get_user_pages_remote, get_user_pages_fast_only,
 		  pin_user_pages, pin_user_pages_fast, pin_user_pages_unlocked,
-		  pin_user_pages_remote};
+		  pin_user_pages_remote, get_user_page_vma_remote,
+		  pin_user_page_vma_remote};
 identifier flag = {FOLL_PIN, FOLL_GET};
 position p;
 @@

@@ -144,3 +144,46 @@ static void unrelated(struct page *page, struct page **other)
 	put_page(page);
 	put_page(other[0]);
 }
+
+/* One page and its VMA, copied through a mapping in a loop. */
+static int remote_copy(struct mm_struct *mm, unsigned long addr, void *buf,
+		       int len, unsigned int gup_flags)
+{
+	int write = gup_flags & FOLL_WRITE;
+
+	while (len) {
+		struct vm_area_struct *vma = NULL;
+		struct page *page = get_user_page_vma_remote(mm, addr,
+							     gup_flags, &vma);
+		void *maddr;
+
+		if (IS_ERR(page))
+			break;
+		maddr = kmap_local_page(page);
+		if (write) {
+			copy_to_user_page(vma, page, addr, maddr, buf, 1);
+			set_page_dirty_lock(page);
+		}
+		unmap_and_put_page(page, maddr);
+		len--;
+	}
+	return len;
+}
+
+/* The same, assigned, with an early release. */
+static int remote_tags(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct page *page;
+
+	page = get_user_page_vma_remote(mm, addr, FOLL_FORCE, &vma);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	if (!(vma->vm_flags & VM_MTE)) {
+		put_page(page);
+		return -EOPNOTSUPP;
+	}
+	use(page_address(page));
+	put_page(page);
+	return 0;
+}

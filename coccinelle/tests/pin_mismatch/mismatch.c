@@ -120,3 +120,37 @@ static void unrelated(struct page *page)
 {
 	put_page(page);				/* OK */
 }
+
+static int remote_one(struct mm_struct *mm, unsigned long addr, void *buf)
+{
+	struct vm_area_struct *vma;
+	struct page *page = pin_user_page_vma_remote(mm, addr, 0, &vma);
+	void *maddr;
+
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	maddr = kmap_local_page(page);
+	memcpy(buf, maddr, 8);
+	unmap_and_put_page(page, maddr);	/* BAD */
+	return 0;
+}
+
+static int remote_two(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct page *page;
+
+	page = get_user_page_vma_remote(mm, addr, FOLL_GET, &vma); /* BAD */
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	if (!vma) {
+		put_page(page);			/* OK */
+		return -EINVAL;
+	}
+	unpin_user_page(page);			/* BAD */
+	page = pin_user_page_vma_remote(mm, addr, 0, &vma);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	put_page(page);				/* BAD */
+	return 0;
+}
