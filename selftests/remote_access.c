@@ -100,6 +100,34 @@ static int pins_ok(const struct pin_stats *before, unsigned long long want)
 	return acquired >= want && left == 0;
 }
 
+/*
+ * pread() @target, or pwrite() it, through /proc/self/mem (@fd), from or
+ * into @buf; then check the bytes that arrived against @seed, and the pins.
+ */
+static void test_transfer(int fd, int write, char *buf, char *target,
+			  unsigned int seed)
+{
+	size_t len = NR_PAGES * pagesize;
+	struct pin_stats before;
+	ssize_t n;
+	int ok;
+
+	if (read_pin_stats(&before))
+		ksft_exit_fail_msg("cannot read the FOLL_PIN counters\n");
+	if (write)
+		n = pwrite(fd, buf, len, (off_t)(uintptr_t)target);
+	else
+		n = pread(fd, buf, len, (off_t)(uintptr_t)target);
+	ok = n == (ssize_t)len && !check(write ? target : buf, seed);
+	if (n != (ssize_t)len)
+		ksft_print_msg("%s %zd of %zu bytes: %s\n",
+			       write ? "wrote" : "read", n, len,
+			       strerror(errno));
+	ok = pins_ok(&before, NR_PAGES) && ok;
+	ksft_test_result(ok, "/proc/self/mem %s of %d pages pins each page\n",
+			 write ? "write" : "read", NR_PAGES);
+}
+
 /* /proc/self/mem: read one buffer page by page, write another. */
 static void test_proc_mem(void)
 {
@@ -119,29 +147,9 @@ static void test_proc_mem(void)
 	fill(src, 1);
 	fill(copy, 2);
 	memset(dst, 0, len);
-
-	if (read_pin_stats(&before))
-		ksft_exit_fail_msg("cannot read the FOLL_PIN counters\n");
-	n = pread(fd, copy, len, (off_t)(uintptr_t)src);
-	ok = n == (ssize_t)len && !check(copy, 1);
-	if (n != (ssize_t)len)
-		ksft_print_msg("read %zd of %zu bytes: %s\n", n, len,
-			       strerror(errno));
-	ok = pins_ok(&before, NR_PAGES) && ok;
-	ksft_test_result(ok, "/proc/self/mem read of %d pages pins each page\n",
-			 NR_PAGES);
-
+	test_transfer(fd, 0, copy, src, 1);
 	fill(copy, 3);
-	if (read_pin_stats(&before))
-		ksft_exit_fail_msg("cannot read the FOLL_PIN counters\n");
-	n = pwrite(fd, copy, len, (off_t)(uintptr_t)dst);
-	ok = n == (ssize_t)len && !check(dst, 3);
-	if (n != (ssize_t)len)
-		ksft_print_msg("wrote %zd of %zu bytes: %s\n", n, len,
-			       strerror(errno));
-	ok = pins_ok(&before, NR_PAGES) && ok;
-	ksft_test_result(ok, "/proc/self/mem write of %d pages pins each page\n",
-			 NR_PAGES);
+	test_transfer(fd, 1, copy, dst, 3);
 
 	/* An unmapped page: EIO, nothing pinned. */
 	munmap(src, pagesize);
