@@ -3,11 +3,12 @@
 # Run the checker the series installs
 # (scripts/coccinelle/api/pin_user_pages_mismatch.cocci) in report mode over
 # the patched tree: every directory with a C file that calls
-# get_user_pages*(), pin_user_pages*() or unpin_user_page*(), or names
-# FOLL_PIN or FOLL_GET, all files of a directory in one spatch run (the
-# checker follows struct members across the files of a directory).  The
-# report must be empty.  `make coccicheck MODE=report COCCI=...` over the
-# whole tree gives the same reports, in much more time.
+# get_user_pages*(), pin_user_pages*(), {get,pin}_user_page_vma_remote()
+# or unpin_user_page*(), or names FOLL_PIN or FOLL_GET, all files of a
+# directory in one spatch run (the checker follows struct members across
+# the files of a directory).  The report must be empty.  `make coccicheck
+# MODE=report COCCI=...` over the tree gives the same reports, in much more
+# time (one directory at a time: see coccinelle/README.md).
 #
 #   ci/checker.sh [TREE]     TREE defaults to the quilt tree of make check
 #
@@ -31,7 +32,7 @@ mkdir -p "$RESULTS"
 
 mapfile -t dirs < <(cd "$tree" && grep -rlE --include='*.c' --exclude-dir=tools \
 	--exclude-dir=Documentation --exclude-dir=.pc \
-	'\b((get|pin)_user_pages(_fast|_unlocked|_remote|_fast_only)?|unpin_user_pages?(_dirty_lock)?)\(|\bFOLL_(PIN|GET)\b' . |
+	'\b((get|pin)_user_pages(_fast|_unlocked|_remote|_fast_only)?|(get|pin)_user_page_vma_remote|unpin_user_pages?(_dirty_lock)?)\(|\bFOLL_(PIN|GET)\b' . |
 	sed 's|^\./||' | xargs -r -n1 dirname | sort -u)
 [ ${#dirs[@]} -gt 0 ] || die "no callers found in $tree: is it a kernel tree?"
 failed=0

@@ -12,9 +12,8 @@
 /// The pages are followed within the function that takes them (pages[i],
 /// *pages, the page taken into &page, or the page that
 /// get_user_page_vma_remote() or pin_user_page_vma_remote() returns), and
-/// through the struct member
-/// they are stored in, across the files of the same directory processed
-/// in one run.
+/// through the struct member they are stored in, across the files of the
+/// same directory processed in one run.
 /// Patch mode replaces the release with the matching one.
 ///
 // Confidence: Moderate
