@@ -2,7 +2,7 @@
 # Entry points of the project; the work is done by the scripts in ci/.
 # Variables (environment or command line):
 #   KERNEL_SRC=/path  use that kernel tree as the base instead of Debian's
-#                     linux-source-6.12
+#                     linux-source-7.3
 #   CONFIGS="a b"     only these configs of ci/matrix (check, matrix, bench)
 #   BUILD_DIR=dir     where trees, builds, logs and results go (./build)
 #   JOBS=n            parallel make jobs (nproc + 1)

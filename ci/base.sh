@@ -7,7 +7,7 @@
 #
 # The base is KERNEL_SRC when set (any kernel tree: a git checkout is
 # snapshotted from its HEAD with git archive, a plain tree is copied and
-# must be unbuilt), otherwise Debian's linux-source-6.12 tarball that
+# must be unbuilt), otherwise Debian's linux-source-7.3 tarball that
 # `make setup` installs.  KERNEL_SRC itself is only read.
 . "$(dirname "$0")/lib.sh"
 

@@ -15,6 +15,9 @@
 [ $# = 4 ] || die "usage: ci/build.sh NAME ARCH TREE OUTDIR"
 name=$1 arch=$2 tree=$3 out=$4
 [ -f "$tree/Makefile" ] || die "build: $tree is not a kernel tree"
+# make -C changes directory: O= and the tree must not be relative.
+case "$tree" in /*) ;; *) tree=$PWD/$tree ;; esac
+case "$out" in /*) ;; *) out=$PWD/$out ;; esac
 
 row=$(matrix_row "$name" "$arch") || exit
 read -r _ _ frags run _ <<<"$row"

@@ -11,11 +11,14 @@ PROJECT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD_DIR:-$PROJECT/build}
 case "$BUILD" in /*) ;; *) BUILD=$PROJECT/$BUILD ;; esac
 
-# The base the series is developed against: Debian's linux-source-6.12.
-BASE_PKG=linux-source-6.12
-BASE_PKG_VERSION=6.12.117-1~deb12u1
-BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
-BASE_SHA256=585a4a074597aefa2b1a68ada83a3184ba351c127544dea80618bbcceaa3961f
+# The base the series is developed against: mainline v7.3 as Debian ships
+# it, linux-source-7.3 from the trixie-backports suite (ci/setup.sh adds
+# that suite for this one package).
+BASE_PKG=linux-source-7.3
+BASE_PKG_VERSION=7.3.4-1~bpo13+1
+BASE_PKG_SUITE=trixie-backports
+BASE_TARBALL=/usr/src/linux-source-7.3.tar.xz
+BASE_SHA256=76df1affb19f24926949369be1d74b60071c963c598ce8780bddd4bbf0fc3bc4
 
 SRC=$BUILD/src		# git snapshots and worktrees of kernel trees
 OUT=$BUILD/out		# O= build directories
