@@ -51,7 +51,7 @@ qemu() {
 	: >"$dir/console.log"
 	: >"$dir/results.log"
 	# shellcheck disable=SC2086
-	timeout -s KILL "$limit" "$QEMU_BIN" $QEMU_MACHINE $accel $cpu \
+	machine_lock timeout -s KILL "$limit" "$QEMU_BIN" $QEMU_MACHINE $accel $cpu \
 		-smp "$QEMU_SMP" -m "$QEMU_MEM" -nodefaults -display none \
 		-no-reboot -kernel "$kernel" -initrd "$initrd" "${share_args[@]}" \
 		-append "console=$CONSOLE results=$RESULTS_TTY panic=-1 $cmdline" \

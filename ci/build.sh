@@ -47,7 +47,7 @@ done
 mkdir -p "$out"
 blog=$out/build.log
 : >"$blog"
-kmake() { make -C "$tree" O="$out" "${makevars[@]}" "$@" >>"$blog" 2>&1; }
+kmake() { machine_lock make -C "$tree" O="$out" "${makevars[@]}" "$@" >>"$blog" 2>&1; }
 
 kmake tinyconfig || { tail -n 30 "$blog" >&2; die "tinyconfig failed for $name/$arch (log: $blog)"; }
 "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${files[@]}" >>"$blog" 2>&1 ||

@@ -35,6 +35,19 @@ export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_COMPILERCHECK=content
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 
 log() { printf '==> %s\n' "$*" >&2; }
+
+# machine_lock CMD...: run CMD holding the machine's lock.  Kernel builds
+# take every core and a TCG guest two: with several checkouts (or people)
+# on one machine, one of them runs at a time and the timings stay
+# meaningful.  FOLL_PIN_NO_LOCK=1 skips it.
+machine_lock() {
+	if [ "${FOLL_PIN_NO_LOCK:-0}" = 1 ] || ! command -v flock >/dev/null; then
+		"$@"
+		return
+	fi
+	local f=${FOLL_PIN_LOCK:-/tmp/foll-pin-machine.lock}
+	FOLL_PIN_NO_LOCK=1 flock "$f" "$@"
+}
 warn() { printf 'warning: %s\n' "$*" >&2; }
 die() {
 	printf 'error: %s\n' "$*" >&2
