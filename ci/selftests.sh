@@ -15,6 +15,9 @@
 [ $# -ge 2 ] || die "usage: ci/selftests.sh TREE OUTDIR [LIST...]"
 tree=$1 out=$2
 shift 2
+# The programs are compiled from inside the tree: no relative paths.
+case "$tree" in /*) ;; *) tree=$PWD/$tree ;; esac
+case "$out" in /*) ;; *) out=$PWD/$out ;; esac
 lists=("$@")
 if [ ${#lists[@]} = 0 ]; then
 	mapfile -t lists < <(guest_runs | awk -v d="$PROJECT/ci/guest" '{ print d "/" $2 }')
@@ -29,12 +32,26 @@ mkdir -p "$out/mm" "$out/project" "$out/gen"
 make -s -C "$tree" O="$out/hdr" ARCH=x86_64 headers_install \
 	INSTALL_HDR_PATH="$out/usr" >"$out/headers.log" 2>&1 ||
 	die "headers_install failed (log: $out/headers.log)"
-echo '#define LOCAL_CONFIG_HAVE_LIBURING 1' >"$out/gen/local_config.h"
+# What the selftests' check_config.sh would generate: liburing is there.
+# (v7.3 calls the header local_config.h_gen, older trees local_config.h.)
+for h in local_config.h local_config.h_gen; do
+	echo '#define LOCAL_CONFIG_HAVE_LIBURING 1' >"$out/gen/$h"
+done
 
 cflags=(-static -Wall -O2 -U_FORTIFY_SOURCE -isystem "$out/usr/include"
-	-I "$out/gen" -I "$tree/tools/testing/selftests/mm" -I "$tree")
+	-isystem "$tree/tools/include/uapi" -I "$out/gen"
+	-I "$tree/tools/testing/selftests/mm" -I "$tree/tools/testing/selftests"
+	-I "$tree")
 libs=(-luring -lrt -lpthread -lm)
-helpers=(vm_util.c thp_settings.c)
+# The helpers the mm selftests link with (v7.3 renamed thp_settings.c to
+# hugepage_settings.c).
+helpers=(vm_util.c)
+for h in hugepage_settings.c thp_settings.c; do
+	if [ -f "$mmdir/$h" ]; then
+		helpers+=("$h")
+		break
+	fi
+done
 
 # In-tree programs: the distinct basenames of the lists' mm entries.
 for prog in $(awk '!/^#/ && $2 == "mm" { sub("^\\./", "", $3); print $3 }' \
