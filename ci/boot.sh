@@ -5,7 +5,10 @@
 #
 #   ci/boot.sh LABEL ARCH KOUT INITRAMFS LOGDIR [EXTRA_CMDLINE]
 #
-# LABEL names the results ($BUILD/results/LABEL.tap).  The accelerator is
+# LABEL names the results ($BUILD/results/LABEL.tap).  ROOT_IMAGE=FILE
+# attaches that ext4 image (ci/debian-root.sh) as a virtio-blk disk, with
+# a throw-away overlay so that the image itself is never written, and the
+# guest's /init runs the tests chrooted into it.  The accelerator is
 # TCG unless a short KVM probe boot reaches userspace (ACCEL=tcg|kvm|auto,
 # default auto; the probe's verdict is kept in $BUILD/accel for the run).
 . "$(dirname "$0")/lib.sh"
@@ -40,6 +43,13 @@ if [ -n "${QEMU_9P_TAG:-}" ]; then
 	KERNEL_CMDLINE="$KERNEL_CMDLINE ninep=$QEMU_9P_TAG"
 fi
 
+disk_args=()
+if [ -n "${ROOT_IMAGE:-}" ]; then
+	[ -f "$ROOT_IMAGE" ] || die "boot: no root image at $ROOT_IMAGE"
+	disk_args=(-drive "file=$ROOT_IMAGE,if=virtio,format=raw,snapshot=on,cache=unsafe")
+	KERNEL_CMDLINE="$KERNEL_CMDLINE droot=vda"
+fi
+
 # qemu ACCEL LOGDIR TIMEOUT CMDLINE: one boot, serial ports to files.
 qemu() {
 	local accel=$1 dir=$2 limit=$3 cmdline=$4 cpu
@@ -53,7 +63,7 @@ qemu() {
 	# shellcheck disable=SC2086
 	machine_lock timeout -s KILL "$limit" "$QEMU_BIN" $QEMU_MACHINE $accel $cpu \
 		-smp "$QEMU_SMP" -m "$QEMU_MEM" -nodefaults -display none \
-		-no-reboot -kernel "$kernel" -initrd "$initrd" "${share_args[@]}" \
+		-no-reboot -kernel "$kernel" -initrd "$initrd" "${share_args[@]}" "${disk_args[@]}" \
 		-append "console=$CONSOLE results=$RESULTS_TTY panic=-1 $cmdline" \
 		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
 		</dev/null >"$dir/qemu.log" 2>&1

@@ -13,7 +13,8 @@
 #      series installs run over the patched tree (ci/checker.sh);
 #   5. for each row of ci/matrix in the "check" set (CONFIGS="a b" picks
 #      some): build the patched tree once, and for "boot" rows boot that
-#      kernel in QEMU for every run of ci/guest/runs (ci/boot.sh);
+#      kernel in QEMU for every run of ci/guest/runs (ci/boot.sh), the
+#      Debian-root runs with the root of ci/debian-root.sh;
 #   6. the summary, ending in "N passed, N failed" (ci/summarize.sh).
 . "$(dirname "$0")/lib.sh"
 
@@ -42,9 +43,11 @@ step "generated patches: regenerate, no drift" "$PROJECT/ci/cocci-gen.sh" || tru
 step "remaining FOLL_GET callers listed" "$PROJECT/ci/remaining.sh" || true
 step "checker over the patched tree" "$PROJECT/ci/checker.sh" || true
 
-# The guest runs: "suffix list env" lines of ci/guest/runs, one initramfs
-# each, all from one build of the test programs.
+# The guest runs: "suffix list env root" lines of ci/guest/runs, one
+# initramfs each, all from one build of the test programs, and the Debian
+# root (built by `make setup`, cached) if a run uses it.
 guest=$BUILD/guest/patched
+guest_runs >/dev/null || die "ci/guest/runs is malformed"
 mapfile -t runs < <(guest_runs)
 packed=1
 step "guest test programs" "$PROJECT/ci/selftests.sh" "$SRC/patched" "$guest" || packed=0
@@ -58,6 +61,15 @@ if [ $packed = 1 ]; then
 	result guest-programs ok "guest test programs built and packed"
 else
 	result guest-programs fail "guest test programs built and packed"
+fi
+root_image=
+if printf '%s\n' "${runs[@]}" | awk '$4 == "debian" { f = 1 } END { exit !f }'; then
+	if step "Debian guest root" "$PROJECT/ci/debian-root.sh" >"$BUILD/debian-root"; then
+		root_image=$(cat "$BUILD/debian-root")
+		result guest-programs ok "Debian guest root: $root_image"
+	else
+		result guest-programs fail "Debian guest root (ci/debian-root.sh; build it with 'make setup')"
+	fi
 fi
 
 while read -r name arch _ run _; do
@@ -77,7 +89,7 @@ while read -r name arch _ run _; do
 	fi
 	[ "$run" = boot ] || continue
 	for r in "${runs[@]}"; do
-		read -r suffix list env <<<"$r"
+		read -r suffix list env root <<<"$r"
 		label=$name-$arch
 		[ "$suffix" = - ] || label+=-$suffix
 		if [ $packed != 1 ]; then
@@ -86,6 +98,13 @@ while read -r name arch _ run _; do
 		fi
 		envs=()
 		[ "$env" = - ] || IFS=, read -r -a envs <<<"$env"
+		if [ "$root" = debian ]; then
+			if [ -z "$root_image" ]; then
+				result "$label" fail "boot $label: no Debian guest root"
+				continue
+			fi
+			envs+=("ROOT_IMAGE=$root_image")
+		fi
 		step "boot and test $label" env "${envs[@]}" "$PROJECT/ci/boot.sh" "$label" \
 			"$arch" "$kout" "$guest/initramfs-$list.cpio.gz" "$BUILD/logs/$label" || true
 	done

@@ -221,7 +221,14 @@ row_objects() {
 		$1 == n && $2 == a { for (i = 3; i <= NF; i++) print $i }'
 }
 
-# guest_runs: the "suffix list env" lines of ci/guest/runs, comments dropped.
+# guest_runs: the "suffix list env root" lines of ci/guest/runs, comments
+# dropped; a malformed line is an error.
 guest_runs() {
-	sed 's/#.*//' "$PROJECT/ci/guest/runs" | awk 'NF'
+	sed 's/#.*//' "$PROJECT/ci/guest/runs" | awk '
+		NF == 0 { next }
+		NF != 4 || ($4 != "initramfs" && $4 != "debian") {
+			printf "ci/guest/runs: bad line (want: suffix list env initramfs|debian): %s\n", $0 > "/dev/stderr"
+			exit 2
+		}
+		{ print }'
 }

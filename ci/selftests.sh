@@ -67,4 +67,9 @@ for src in "$PROJECT"/selftests/*.c; do
 	(cd "$mmdir" && gcc "${cflags[@]}" "$src" "${helpers[@]}" "${libs[@]}" \
 		-o "$out/project/$prog") || die "building selftests/$prog.c failed"
 done
+# Scripts that drive programs of the guest's Debian root (selftests/*.sh).
+for src in "$PROJECT"/selftests/*.sh; do
+	[ -e "$src" ] || continue
+	install -m 0755 "$src" "$out/project/"
+done
 log "test programs: $(ls "$out/mm" "$out/project" | grep -vc ':$\|^$')"

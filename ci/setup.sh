@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make setup`: install what the project needs from Debian's archive
-# (ci/packages) and the base tree, then snapshot the base (ci/base.sh).
+# (ci/packages) and the base tree, then snapshot the base (ci/base.sh) and
+# make the guest's Debian root (ci/debian-root.sh).
 #
 # The base is linux-source-7.3 at the pinned version (ci/lib.sh).  Debian 12
 # does not have it: it comes from the trixie-backports suite, which this
@@ -77,4 +78,8 @@ fi
 
 step "apt-get install (${#pkgs[@]} packages)" apt_install "${pkgs[@]}"
 step "base tree" "$PROJECT/ci/base.sh"
+# The Debian 12 root of the guest runs that drive real clients (cached
+# outside build/; rebuilt only when ci/guest/debian-packages changes).
+step "Debian guest root" "$PROJECT/ci/debian-root.sh" >/dev/null ||
+	die "the Debian guest root could not be made (see above)"
 log "setup done"

@@ -196,6 +196,23 @@ expect_fail "the checker over a tree fails on a pinned page released with put_pa
 	env RESULTS_DIR="$tmp/results" sh -c '"$0" "$1" || { cat "$2"; exit 1; }' \
 	"$PROJECT/ci/checker.sh" "$k" "$tmp/results/checker.tap"
 
+# The Debian guest root: a package bookworm lacks is named before anything
+# is downloaded, and a build that fails (an archive that does not answer)
+# leaves nothing in the cache.
+printf 'fio fio\nno-such-package-foll-pin nothing\n' >"$tmp/bad-packages"
+expect_fail "a Debian root package that bookworm lacks is refused, with its name" \
+	"cannot build the Debian guest root: not in Debian 12 .*: no-such-package-foll-pin" \
+	env DEBIAN_ROOT_LIST="$tmp/bad-packages" DEBIAN_ROOT_CACHE="$tmp/root-cache" \
+	"$PROJECT/ci/debian-root.sh"
+expect_ok "... and no cache was created" test ! -e "$tmp/root-cache"
+printf 'fio fio\n' >"$tmp/packages"
+expect_fail "a Debian root that cannot be made fails clearly" \
+	"cannot build the Debian guest root: (debootstrap failed|not cached .* needs root)" \
+	env DEBIAN_ROOT_LIST="$tmp/packages" DEBIAN_ROOT_CACHE="$tmp/root-cache" \
+	DEBIAN_MIRROR=http://127.0.0.1:9/debian "$PROJECT/ci/debian-root.sh"
+expect_ok "... and leaves no root or image behind" \
+	test -z "$(find "$tmp/root-cache" -mindepth 1 \( -type d -o -name '*.ext4' \) 2>/dev/null)"
+
 # The guest log parser must fail what went wrong.
 g=$tmp/guest
 mkdir -p "$g"
@@ -209,6 +226,10 @@ expect_ok "guest parser: a skip keeps its reason" grep -q '^ok - t: d: # SKIP no
 expect_ok "guest parser: a test cut short fails" grep -q '^not ok - t: e: did not finish' "$g/out.tap"
 expect_ok "guest parser: missing FOLL_PIN counters fail" grep -q '^not ok - t: FOLL_PIN counters were not reported' "$g/out.tap"
 expect_ok "guest parser: a WARNING in the kernel log fails" grep -q '^not ok - t: kernel log has warnings' "$g/out.tap"
+printf '## ROOT /dev/vda cannot be mounted\r\n## BEGIN n\r\nBail out! the Debian root /dev/vda cannot be mounted\r\n## END n rc=1\r\n## VMSTAT nr_foll_pin_acquired=1 nr_foll_pin_released=1\r\n## DONE\r\n' >"$g/results.log"
+"$PROJECT/ci/parse-guest.sh" t "$g" >"$g/out.tap"
+expect_ok "guest parser: a Debian root that cannot be mounted fails its tests" \
+	grep -q '^not ok - t: n: Bail out! the Debian root' "$g/out.tap"
 printf '## VMSTAT nr_foll_pin_acquired=10 nr_foll_pin_released=9\r\n## DONE\r\n' >"$g/results.log"
 printf 'Linux version 6.12\n' >"$g/console.log"
 "$PROJECT/ci/parse-guest.sh" t "$g" >"$g/out.tap"
