@@ -111,7 +111,8 @@ arch_make_vars() {
 	powerpc64le) echo "ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-" ;;
 	powerpc) echo "ARCH=powerpc CROSS_COMPILE=powerpc-linux-gnu-" ;;
 	s390) echo "ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-" ;;
-	*) die "unknown arch '$1' (known: x86_64 i386 arm64 powerpc64le powerpc s390)" ;;
+	riscv64) echo "ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-" ;;
+	*) die "unknown arch '$1' (known: x86_64 i386 arm64 powerpc64le powerpc s390 riscv64)" ;;
 	esac
 }
 
@@ -143,6 +144,7 @@ arch_image_target() {
 	arm64) echo Image ;;
 	powerpc64le | powerpc) echo vmlinux ;;
 	s390) echo bzImage ;;
+	riscv64) echo Image ;;
 	*) die "unknown arch '$1'" ;;
 	esac
 }

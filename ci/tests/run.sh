@@ -73,7 +73,7 @@ expect_fail "KERNEL_SRC that does not exist is refused" "no such directory" \
 
 # Unknown config names.
 expect_fail "an unknown config name is refused by make check" \
-	"unknown config 'nosuch'; configs of 'make check': base callers debug nothp" \
+	"unknown config 'nosuch'; configs of 'make check': base callers debug nommu nothp" \
 	env CONFIGS="base nosuch" "$PROJECT/ci/check.sh"
 expect_fail "an unknown config name is refused by the build" "unknown config 'nosuch' for arch 'x86_64'" \
 	"$PROJECT/ci/build.sh" nosuch x86_64 "$SRC/base" "$tmp/out"
