@@ -6,13 +6,19 @@
 # patches are run (in the order listed, each over all its files at once, so
 # that members and helpers are followed across them) with the options of
 # their "// Options:" line, or its file is copied in ("copy:NAME" installs
-# coccinelle/NAME.cocci).  The tree that gives must be the tree the patch
-# gives.
+# coccinelle/NAME.cocci).  A last "fixup:NAME" applies the hand-written
+# diff coccinelle/fixups/NAME.diff on top of what the semantic patches gave
+# (strings, comments, or a change no semantic patch should make); the
+# patch's message must name that file.  The tree that gives must be the
+# tree the patch gives.
 #
 #   ci/cocci-gen.sh [-s SERIES_DIR] [--write]
 #
 # --write: when a patch drifted, rewrite its diff from the regenerated tree
-# and keep its message and author (then check the rest of the series again).
+# and keep its message and author (then check the rest of the series
+# again); a fix-up diff that applies only with an offset or fuzz is
+# rewritten against what the semantic patches give now.  A fix-up that does
+# not apply at all is mended by hand.
 # Results go to $BUILD/results/generated.tap.
 . "$(dirname "$0")/lib.sh"
 
@@ -56,14 +62,52 @@ done
 wt=$(worktree cocci)
 git -C "$wt" checkout -q -B cocci-gen base
 
+# fixup PATCH NAME: apply coccinelle/fixups/NAME.diff to the work tree, on
+# top of what the semantic patches gave.  It must apply exactly (no offset,
+# no fuzz); with --write, one that needs an offset or fuzz is applied with
+# patch(1) and rewritten from the trees before and after it.
+fixup() {
+	local p=$1 name=$2 fd before t f ok out
+	fd=$sdir/coccinelle/fixups/$name.diff
+	[ -f "$fd" ] || die "$p: no fix-up diff $fd"
+	grep -qF "coccinelle/fixups/$name.diff" "$sdir/patches/$p" ||
+		die "$p: its message must say that coccinelle/fixups/$name.diff is the hand-written part"
+	while read -r t; do
+		ok=0
+		for f in "${fs[@]}"; do [ "$f" = "$t" ] && ok=1; done
+		[ $ok = 1 ] || die "$p: coccinelle/fixups/$name.diff changes $t, which coccinelle/generated does not list for it"
+	done < <(git -C "$wt" apply --numstat "$fd" | cut -f3)
+	for f in "${fs[@]}"; do git -C "$wt" add -f -- "$f"; done
+	before=$(git -C "$wt" write-tree)
+	if out=$(cd "$wt" && patch -p1 --dry-run -F0 --no-backup-if-mismatch <"$fd" 2>&1) &&
+		! printf '%s\n' "$out" | grep -q 'offset\|fuzz'; then
+		git -C "$wt" apply "$fd"
+		return 0
+	fi
+	if [ $write = 1 ] && (cd "$wt" && patch -p1 -s -F3 --no-backup-if-mismatch <"$fd") >&2; then
+		for f in "${fs[@]}"; do git -C "$wt" add -f -- "$f"; done
+		git -C "$wt" diff --no-color --no-ext-diff --full-index "$before" "$(git -C "$wt" write-tree)" >"$fd"
+		log "$p: coccinelle/fixups/$name.diff rewritten against what the semantic patches give"
+		return 0
+	fi
+	printf '%s\n' "$out" | sed 's/^/  | /' >&2
+	[ $write = 1 ] && die "$p: coccinelle/fixups/$name.diff does not apply to what the semantic patches give (output above): mend it by hand"
+	die "$p: coccinelle/fixups/$name.diff does not apply exactly to what the semantic patches give (output above; ci/cocci-gen.sh --write rewrites one that applies with an offset or fuzz)"
+}
+
 # regen PATCH: apply what generates PATCH to the work tree and print the
 # tree object it gives; the work tree is left as it was.
 regen() {
-	local p=$1 h sp opts f tree
+	local p=$1 h sp opts f tree i=0
 	read -r -a fs <<<"${files[$p]}"
 	IFS=, read -r -a hs <<<"${how[$p]}"
 	for h in "${hs[@]}"; do
+		i=$((i + 1))
 		case $h in
+		fixup:*)
+			[ $i = ${#hs[@]} ] || die "$p: fixup:… must come last in coccinelle/generated"
+			fixup "$p" "${h#fixup:}"
+			;;
 		copy:*)
 			sp=$sdir/coccinelle/${h#copy:}.cocci
 			[ -f "$sp" ] || die "$p: no $sp to copy"

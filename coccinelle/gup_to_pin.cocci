@@ -3,7 +3,11 @@
 /// Convert a caller that reads or writes the data of the pages it gets
 /// with get_user_pages*() (Cases 1, 2 and 5 of
 /// Documentation/core-api/pin_user_pages.rst) to pin_user_pages*(), and
-/// the put_page() of those pages to unpin_user_page().  Without FOLL_PIN,
+/// the releases of those pages to the matching unpin: put_page(),
+/// __free_page(), free_page() of the page's address and folio_put() of its
+/// folio to unpin_user_page() (unpin_folio() when the folio is kept in a
+/// variable), release_pages() of the array to unpin_user_pages().
+/// Without FOLL_PIN,
 /// folio_maybe_dma_pinned() cannot see the pages, so fork() and the
 /// writeback of file pages treat them as unused: the data can land in the
 /// child's copy of the page or be written back while the caller still
@@ -144,10 +148,11 @@ fn(...)
 }
 
 // Released by the same function through the same expression: pages[i]
-// or *pages, or the page itself.
+// or *pages, or the page itself.  Every call that drops one reference of
+// a page becomes its unpin.
 @local depends on patch@
 identifier pinned.fn;
-expression pinned.P, I;
+expression pinned.P, I, N;
 @@
 fn(...)
 {
@@ -158,8 +163,49 @@ fn(...)
 |
 - put_page(*P)
 + unpin_user_page(*P)
+|
+- __free_page(P[I])
++ unpin_user_page(P[I])
+|
+- __free_page(*P)
++ unpin_user_page(*P)
+|
+- free_page((unsigned long)page_address(P[I]))
++ unpin_user_page(P[I])
+|
+- free_page(page_address(P[I]))
++ unpin_user_page(P[I])
+|
+- folio_put(page_folio(P[I]))
++ unpin_user_page(P[I])
+|
+- folio_put(page_folio(*P))
++ unpin_user_page(*P)
+|
+- release_pages(P, N)
++ unpin_user_pages(P, N)
 )
   ...>
+}
+
+// The folio of a pinned page, kept in a variable and put.
+@local_folio depends on patch exists@
+identifier pinned.fn, f;
+expression pinned.P, I, E;
+type T;
+@@
+fn(...)
+{
+  ... when any
+(
+  f = page_folio(\(P[I]\|*P\));
+|
+  T f = page_folio(\(P[I]\|*P\));
+)
+  ... when != f = E
+- folio_put(f);
++ unpin_folio(f);
+  ... when any
 }
 
 @local_one depends on patch@
@@ -168,9 +214,45 @@ identifier pinned_one.fn, pinned_one.pg;
 fn(...)
 {
   <...
+(
 - put_page(pg)
 + unpin_user_page(pg)
+|
+- __free_page(pg)
++ unpin_user_page(pg)
+|
+- free_page((unsigned long)page_address(pg))
++ unpin_user_page(pg)
+|
+- free_page(page_address(pg))
++ unpin_user_page(pg)
+|
+- folio_put(page_folio(pg))
++ unpin_user_page(pg)
+|
+- release_pages(&pg, 1)
++ unpin_user_page(pg)
+)
   ...>
+}
+
+@local_one_folio depends on patch exists@
+identifier pinned_one.fn, pinned_one.pg, f;
+expression E;
+type T;
+@@
+fn(...)
+{
+  ... when any
+(
+  f = page_folio(pg);
+|
+  T f = page_folio(pg);
+)
+  ... when != f = E
+- folio_put(f);
++ unpin_folio(f);
+  ... when any
 }
 
 // One page returned by pin_user_page_vma_remote() into pg.
@@ -196,8 +278,22 @@ identifier pinned_ret.fn, pinned_ret.pg;
 fn(...)
 {
   <...
+(
 - put_page(pg)
 + unpin_user_page(pg)
+|
+- __free_page(pg)
++ unpin_user_page(pg)
+|
+- free_page((unsigned long)page_address(pg))
++ unpin_user_page(pg)
+|
+- free_page(page_address(pg))
++ unpin_user_page(pg)
+|
+- folio_put(page_folio(pg))
++ unpin_user_page(pg)
+)
   ...>
 }
 
@@ -269,7 +365,7 @@ members.add(fld)
 
 @release_member depends on patch@
 identifier fld : script:python () { fld in members };
-expression E, I;
+expression E, I, N;
 @@
 (
 - put_page(E->fld[I])
@@ -277,6 +373,27 @@ expression E, I;
 |
 - put_page(E->fld)
 + unpin_user_page(E->fld)
+|
+- __free_page(E->fld[I])
++ unpin_user_page(E->fld[I])
+|
+- __free_page(E->fld)
++ unpin_user_page(E->fld)
+|
+- free_page((unsigned long)page_address(E->fld[I]))
++ unpin_user_page(E->fld[I])
+|
+- free_page(page_address(E->fld[I]))
++ unpin_user_page(E->fld[I])
+|
+- folio_put(page_folio(E->fld[I]))
++ unpin_user_page(E->fld[I])
+|
+- folio_put(page_folio(E->fld))
++ unpin_user_page(E->fld)
+|
+- release_pages(E->fld, N)
++ unpin_user_pages(E->fld, N)
 )
 
 @release_member_copy depends on patch exists@
@@ -286,8 +403,16 @@ identifier x;
 @@
   x = E->fld;
   ... when != x = E
+(
 - put_page(x);
 + unpin_user_page(x);
+|
+- __free_page(x);
++ unpin_user_page(x);
+|
+- folio_put(page_folio(x));
++ unpin_user_page(x);
+)
 
 // A helper of this file that takes the pinned array as its first argument
 // and releases it.
@@ -307,13 +432,24 @@ fn(...)
 identifier helper.f, pp;
 parameter list PS;
 type T;
-expression I;
+expression I, N;
 @@
   f(T pp, PS)
   {
   <...
+(
 - put_page(pp[I])
 + unpin_user_page(pp[I])
+|
+- __free_page(pp[I])
++ unpin_user_page(pp[I])
+|
+- folio_put(page_folio(pp[I]))
++ unpin_user_page(pp[I])
+|
+- release_pages(pp, N)
++ unpin_user_pages(pp, N)
+)
   ...>
   }
 

@@ -2,8 +2,11 @@
 ///
 /// Find user pages released with the call that does not match how they were
 /// taken.  Pages from pin_user_pages*() must be released with
-/// unpin_user_page*(): put_page() leaves GUP_PIN_COUNTING_BIAS - 1
-/// references behind and the folio looks pinned for ever.  Pages from
+/// unpin_user_page*() or unpin_folio(): put_page(), __free_page(),
+/// free_page() of their address, folio_put() of their folio and
+/// release_pages() drop one reference each, leave GUP_PIN_COUNTING_BIAS - 1
+/// (or the folio's pincount) behind, and the folio looks pinned for ever.
+/// Pages from
 /// get_user_pages*() must be released with put_page(): unpin_user_page()
 /// takes away references the caller never had.  Also find FOLL_PIN and
 /// FOLL_GET passed by a caller: mm/gup.c sets them from the call used, and
@@ -14,7 +17,10 @@
 /// get_user_page_vma_remote() or pin_user_page_vma_remote() returns), and
 /// through the struct member they are stored in, across the files of the
 /// same directory processed in one run.
-/// Patch mode replaces the release with the matching one.
+/// Patch mode replaces the release with the matching one: unpin_user_page()
+/// of the page (unpin_folio() of a folio kept in a variable),
+/// unpin_user_pages() of an array, put_page() of a page that was only
+/// referenced.
 ///
 // Confidence: Moderate
 // Options: --no-includes --include-headers
@@ -245,9 +251,14 @@ took(p[0], pg, "get")
 
 // ---- released with the wrong call ----
 
+// The releases that drop a reference: put_page() and __free_page() of the
+// page, free_page() of its address, folio_put() of its folio, and
+// release_pages() of the array.  One identifier set for all of them, so
+// that the report can name the call; the shapes of the arguments keep
+// each to its own kind of argument.
 @pin_put@
 identifier pin_take.fn;
-identifier rel = {put_page, release_pages};
+identifier rel = {put_page, __free_page, release_pages, folio_put, free_page};
 expression pin_take.P, I;
 position r;
 @@
@@ -257,9 +268,13 @@ fn(...)
 (
   rel@r(P, ...)
 |
-  rel@r(P[I])
+  rel@r(\(P[I]\|*P\))
 |
-  rel@r(*P)
+  rel@r(page_folio(\(P[I]\|*P\)))
+|
+  rel@r(page_address(\(P[I]\|*P\)))
+|
+  rel@r((unsigned long)page_address(\(P[I]\|*P\)))
 )
   ...+>
 }
@@ -275,12 +290,23 @@ if taken_by(r[0], P) == "pin":
 
 @pin_put_one@
 identifier pin_take_one.fn, pin_take_one.pg;
+identifier rel = {put_page, __free_page, release_pages, folio_put, free_page};
 position r;
 @@
 fn(...)
 {
   <+...
-  put_page@r(pg)
+(
+  rel@r(pg)
+|
+  rel@r(&pg, ...)
+|
+  rel@r(page_folio(pg))
+|
+  rel@r(page_address(pg))
+|
+  rel@r((unsigned long)page_address(pg))
+)
   ...+>
 }
 
@@ -288,18 +314,30 @@ fn(...)
 p << pin_take_one.p;
 pg << pin_take_one.pg;
 r << pin_put_one.r;
+rel << pin_put_one.rel;
 @@
 if taken_by(r[0], "&" + pg) == "pin":
-	mark(r[0], "pin", PIN_PUT % (p[0].line, "put_page"))
+	mark(r[0], "pin", PIN_PUT % (p[0].line, rel))
 
 // Every release of the name anywhere: taken_by() keeps the ones of the
 // function that took it, after the call.
 @pin_put_ret@
 identifier pin_take_ret.pg;
-identifier rel = {put_page, unmap_and_put_page};
+identifier rel = {put_page, unmap_and_put_page, __free_page, folio_put,
+		  free_page, release_pages};
 position r;
 @@
+(
   rel@r(pg, ...)
+|
+  rel@r(&pg, ...)
+|
+  rel@r(page_folio(pg))
+|
+  rel@r(page_address(pg))
+|
+  rel@r((unsigned long)page_address(pg))
+)
 
 @script:python@
 pg << pin_take_ret.pg;
@@ -309,6 +347,75 @@ rel << pin_put_ret.rel;
 t = nearest_take(r[0], pg)
 if t and t[1] == "pin":
 	mark(r[0], "pin", PIN_PUT % (t[0], rel))
+
+// The folio of a pinned page kept in a variable, then put.
+@pin_put_folio exists@
+expression pin_take.P, I, E2;
+identifier f;
+type T;
+position r;
+@@
+(
+  f = page_folio(\(P[I]\|*P\));
+|
+  T f = page_folio(\(P[I]\|*P\));
+)
+  ... when != f = E2
+  folio_put@r(f);
+
+@script:python@
+P << pin_take.P;
+r << pin_put_folio.r;
+@@
+t = nearest_take(r[0], P)
+if t and t[1] == "pin":
+	mark(r[0], "pin", PIN_PUT % (t[0], "folio_put"))
+
+@pin_put_folio_one exists@
+identifier pin_take_one.pg;
+expression E2;
+identifier f;
+type T;
+position r;
+@@
+(
+  f = page_folio(pg);
+|
+  T f = page_folio(pg);
+)
+  ... when != f = E2
+  folio_put@r(f);
+
+@script:python@
+pg << pin_take_one.pg;
+r << pin_put_folio_one.r;
+@@
+t = nearest_take(r[0], "&" + pg)
+if t and t[1] == "pin":
+	mark(r[0], "pin", PIN_PUT % (t[0], "folio_put"))
+
+@pin_put_folio_ret exists@
+identifier pin_take_ret.pg;
+expression E2;
+identifier f;
+type T;
+position r;
+@@
+(
+  f = page_folio(pg);
+|
+  T f = page_folio(pg);
+)
+  ... when != f = E2
+  folio_put@r(f);
+
+@script:python@
+pg << pin_take_ret.pg;
+r << pin_put_folio_ret.r;
+@@
+t = nearest_take(r[0], pg)
+if t and t[1] == "pin":
+	mark(r[0], "pin", PIN_PUT % (t[0], "folio_put"))
 
 @get_unpin@
 identifier get_take.fn;
@@ -493,7 +600,7 @@ members["get"].add(member(p[0], fld))
 
 @pin_put_member@
 identifier fld;
-identifier rel = {put_page, release_pages};
+identifier rel = {put_page, __free_page, release_pages, folio_put, free_page};
 expression E, I;
 position r;
 @@
@@ -501,6 +608,12 @@ position r;
   rel@r(E->fld, ...)
 |
   rel@r(E->fld[I])
+|
+  rel@r(page_folio(\(E->fld\|E->fld[I]\)))
+|
+  rel@r(page_address(\(E->fld\|E->fld[I]\)))
+|
+  rel@r((unsigned long)page_address(\(E->fld\|E->fld[I]\)))
 )
 
 @script:python@
@@ -513,7 +626,7 @@ if holds(r[0], fld, "pin"):
 
 @pin_put_member_copy exists@
 identifier fld;
-identifier rel = {put_page, release_pages};
+identifier rel = {put_page, __free_page, release_pages, folio_put, free_page};
 identifier x;
 expression E, E2;
 position r;
@@ -525,7 +638,15 @@ type T;
   T x = E->fld;
 )
   ... when != x = E2
+(
   rel@r(x);
+|
+  rel@r(page_folio(x));
+|
+  rel@r(page_address(x));
+|
+  rel@r((unsigned long)page_address(x));
+)
 
 @script:python@
 r << pin_put_member_copy.r;
@@ -534,6 +655,29 @@ fld << pin_put_member_copy.fld;
 @@
 if holds(r[0], fld, "pin"):
 	mark(r[0], "pin", PIN_PUT_M % (fld, rel))
+
+// The folio of a page kept in a member, in a variable, then put.
+@pin_put_member_folio exists@
+identifier fld;
+identifier f;
+expression E, E2, I;
+position r;
+type T;
+@@
+(
+  f = page_folio(\(E->fld\|E->fld[I]\));
+|
+  T f = page_folio(\(E->fld\|E->fld[I]\));
+)
+  ... when != f = E2
+  folio_put@r(f);
+
+@script:python@
+r << pin_put_member_folio.r;
+fld << pin_put_member_folio.fld;
+@@
+if holds(r[0], fld, "pin"):
+	mark(r[0], "pin", PIN_PUT_M % (fld, "folio_put"))
 
 @get_unpin_member@
 identifier fld;
@@ -615,10 +759,33 @@ identifier flags.flag;
 
 @depends on patch@
 position r : script:python () { is_bad(r[0], "pin") };
-expression E;
+expression E, N;
 @@
+(
 - put_page@r(E)
 + unpin_user_page(E)
+|
+- __free_page@r(E)
++ unpin_user_page(E)
+|
+- free_page@r((unsigned long)page_address(E))
++ unpin_user_page(E)
+|
+- free_page@r(page_address(E))
++ unpin_user_page(E)
+|
+- folio_put@r(page_folio(E))
++ unpin_user_page(E)
+|
+- folio_put@r(E)
++ unpin_folio(E)
+|
+- release_pages@r(&E, 1)
++ unpin_user_page(E)
+|
+- release_pages@r(E, N)
++ unpin_user_pages(E, N)
+)
 
 @depends on patch@
 position r : script:python () { is_bad(r[0], "get") };

@@ -5,12 +5,18 @@
 ///   unpin_user_page(pages[i]) for i in [0, n)          -> unpin_user_pages()
 ///   set_page_dirty_lock() (maybe under a condition)
 ///   + unpin_user_page(pages[i]) for i in [0, n)        -> unpin_user_pages_dirty_lock()
-///   unpin_user_page(pfn_to_page(pfn)) over a pfn range  -> unpin_user_page_range_dirty_lock()
 /// The batched calls drop all the pins a folio holds with one atomic
 /// operation and one counter update (a 2 MiB THP mapped by PTEs takes 512
 /// pins and gives them back in one go), while the loop pays for every page.
 /// unpin_user_pages_dirty_lock() also dirties before it unpins, which is the
 /// order the documentation asks for.
+///
+/// A loop of unpin_user_page(pfn_to_page(pfn)) over a pfn range is left
+/// alone: unpin_user_page_range_dirty_lock() walks its range as page + i
+/// and wants a range whose memmap is contiguous (page_range_contiguous()),
+/// which a run of contiguous pfns is not when it crosses a memory section
+/// with SPARSEMEM and without SPARSEMEM_VMEMMAP; pfn_to_page() of each pfn
+/// is right everywhere.
 ///
 /// A loop is left alone when its index is read after the loop: the
 /// replacement does not leave it at n.
@@ -49,7 +55,7 @@ def live_after(pos, name):
 // The loops: the unpin call's position u marks where the loop ends.
 @cand@
 identifier I;
-expression P, N, D, S, L;
+expression P, N, D;
 position p, u;
 @@
 (
@@ -69,11 +75,6 @@ position p, u;
 	if (D)
 		set_page_dirty_lock(P[I]);
 	unpin_user_page@u(P[I]);
-  }
-|
-  for@p (I = S; \(I < L\|I <= L\); \(I++\|++I\|I += 1\))
-  {
-	unpin_user_page@u(pfn_to_page(I));
   }
 )
 
@@ -115,7 +116,7 @@ if not live_after(u[0], I):
 // rule applied after a change would see a rewritten file.
 @batch depends on patch@
 identifier I;
-expression P, N, D, S, L;
+expression P, N, D;
 position p : script:python () { (p[0].file, p[0].line, p[0].column) in dead };
 @@
 (
@@ -139,18 +140,6 @@ position p : script:python () { (p[0].file, p[0].line, p[0].column) in dead };
 -	unpin_user_page(P[I]);
 - }
 + unpin_user_pages_dirty_lock(P, N, D);
-|
-- for@p (I = S; I < L; \(I++\|++I\|I += 1\))
-- {
--	unpin_user_page(pfn_to_page(I));
-- }
-+ unpin_user_page_range_dirty_lock(pfn_to_page(S), L - S, false);
-|
-- for@p (I = S; I <= L; \(I++\|++I\|I += 1\))
-- {
--	unpin_user_page(pfn_to_page(I));
-- }
-+ unpin_user_page_range_dirty_lock(pfn_to_page(S), L - S + 1, false);
 )
 
 // The index of a replaced loop that nothing else uses.
@@ -177,7 +166,7 @@ if (p[0].file, p[0].line, p[0].column) in dead:
 p << cand.p;
 @@
 if (p[0].file, p[0].line, p[0].column) in dead:
-	coccilib.report.print_report(p[0], "per-page unpin loop: use unpin_user_pages(), unpin_user_pages_dirty_lock() or unpin_user_page_range_dirty_lock()")
+	coccilib.report.print_report(p[0], "per-page unpin loop: use unpin_user_pages() or unpin_user_pages_dirty_lock()")
 
 @depends on context@
 position p : script:python () { (p[0].file, p[0].line, p[0].column) in dead };

@@ -160,10 +160,11 @@ expect_fail "semantic patch tests: a .cocci without tests fails" \
 d=$(mkseries gen)
 mkdir -p "$d/coccinelle"
 cp "$PROJECT/coccinelle/unpin_batch.cocci" "$d/coccinelle/"
+gen_file=fs/orangefs/orangefs-bufmap.c
 wt=$(worktree tooling)
 (cd "$wt" && spatch --very-quiet -D patch --in-place --no-includes --include-headers \
-	--sp-file "$d/coccinelle/unpin_batch.cocci" io_uring/kbuf.c) >/dev/null 2>&1
-gitc -C "$wt" commit -q -a -m "io_uring/kbuf: scratch generated change
+	--sp-file "$d/coccinelle/unpin_batch.cocci" "$gen_file") >/dev/null 2>&1
+gitc -C "$wt" commit -q -a -m "orangefs: scratch generated change
 
 Only used by ci/tests/run.sh.
 
@@ -171,19 +172,72 @@ Signed-off-by: ci <ci@example.org>"
 gitc -C "$wt" format-patch -q --stdout -1 >"$d/patches/0001-gen.patch"
 git -C "$wt" reset -q --hard base
 echo 0001-gen.patch >"$d/series"
-echo "0001-gen.patch unpin_batch io_uring/kbuf.c" >"$d/coccinelle/generated"
+echo "0001-gen.patch unpin_batch $gen_file" >"$d/coccinelle/generated"
 expect_ok "a generated patch that matches its semantic patch passes" \
 	env RESULTS_DIR="$tmp/results" "$PROJECT/ci/cocci-gen.sh" -s "$d"
-sed -i 's/^+\(.*\)unpin_user_pages(bl->buf_pages,/+\1unpin_user_pages(bl->buf_pages ,/' \
+sed -i 's/^+\(.*\)unpin_user_pages(bufmap->page_array,/+\1unpin_user_pages(bufmap->page_array ,/' \
 	"$d/patches/0001-gen.patch"
 expect_fail "a generated patch edited by hand fails as drifted" \
 	"is what unpin_batch gives \(drifted" \
 	env RESULTS_DIR="$tmp/results" sh -c '"$0" -s "$1" || { cat "$2"; exit 1; }' \
 	"$PROJECT/ci/cocci-gen.sh" "$d" "$tmp/results/generated.tap"
-echo "0002-none.patch unpin_batch io_uring/kbuf.c" >"$d/coccinelle/generated"
+echo "0002-none.patch unpin_batch $gen_file" >"$d/coccinelle/generated"
 expect_fail "a generated patch missing from the series is refused" \
 	"coccinelle/generated names 0002-none.patch, which is not in the series" \
 	env RESULTS_DIR="$tmp/results" "$PROJECT/ci/cocci-gen.sh" -s "$d"
+
+# A generated patch with a hand-written part: what the semantic patch gives,
+# then coccinelle/fixups/NAME.diff.  It passes as it is; a hand edit of the
+# patch is drift; a fix-up that does not apply, or that the message does
+# not name, is refused; one that only applies with an offset fails the
+# check and is rewritten by --write, after which the check passes.
+d=$(mkseries fixup)
+mkdir -p "$d/coccinelle/fixups"
+cp "$PROJECT/coccinelle/unpin_batch.cocci" "$d/coccinelle/"
+wt=$(worktree tooling)
+(cd "$wt" && spatch --very-quiet -D patch --in-place --no-includes --include-headers \
+	--sp-file "$d/coccinelle/unpin_batch.cocci" "$gen_file") >/dev/null 2>&1
+git -C "$wt" add -f -- "$gen_file"
+before=$(git -C "$wt" write-tree)
+sed -i 's/only got %d\./got only %d./' "$wt/$gen_file"
+git -C "$wt" add -f -- "$gen_file"
+git -C "$wt" diff --no-color --full-index "$before" "$(git -C "$wt" write-tree)" \
+	>"$d/coccinelle/fixups/scratch.diff"
+gitc -C "$wt" commit -q -m "orangefs: scratch generated change with a fix-up
+
+Only used by ci/tests/run.sh; coccinelle/fixups/scratch.diff is the
+hand-written part.
+
+Signed-off-by: ci <ci@example.org>"
+gitc -C "$wt" format-patch -q --stdout -1 >"$d/patches/0001-fixup.patch"
+git -C "$wt" reset -q --hard base
+echo 0001-fixup.patch >"$d/series"
+echo "0001-fixup.patch unpin_batch,fixup:scratch $gen_file" >"$d/coccinelle/generated"
+cp "$d/coccinelle/fixups/scratch.diff" "$tmp/scratch.diff"
+cp "$d/patches/0001-fixup.patch" "$tmp/0001-fixup.patch"
+gen() { env RESULTS_DIR="$tmp/results" sh -c '"$0" "$@" || { cat "$RESULTS_DIR/generated.tap"; exit 1; }' \
+	"$PROJECT/ci/cocci-gen.sh" "$@"; }
+expect_ok "a generated patch with a fix-up diff that matches passes" gen -s "$d"
+sed -i 's/^+\(.*\)got only %d\./+\1got just %d./' "$d/patches/0001-fixup.patch"
+expect_fail "... its hand-written part edited in the patch alone fails as drifted" \
+	"is what unpin_batch,fixup:scratch gives \(drifted" gen -s "$d"
+cp "$tmp/0001-fixup.patch" "$d/patches/0001-fixup.patch"
+sed -i 's/^-\(.*\)only got %d\./-\1never got %d./' "$d/coccinelle/fixups/scratch.diff"
+expect_fail "... a fix-up that does not apply is named" \
+	"coccinelle/fixups/scratch.diff does not apply exactly to what the semantic patches give" gen -s "$d"
+expect_fail "... and --write does not paper over it" \
+	"coccinelle/fixups/scratch.diff does not apply to what the semantic patches give .*mend it by hand" \
+	gen -s "$d" --write
+cp "$tmp/scratch.diff" "$d/coccinelle/fixups/scratch.diff"
+sed -i 's/^\(@@ -[0-9]*\),\([0-9]*\) +[0-9]*,\([0-9]*\) @@/@@ -1,\2 +1,\3 @@/' "$d/coccinelle/fixups/scratch.diff"
+expect_fail "... one that needs an offset fails the check" \
+	"coccinelle/fixups/scratch.diff does not apply exactly" gen -s "$d"
+expect_ok "... is rewritten by --write" gen -s "$d" --write
+expect_ok "... to the diff it was made from" cmp -s "$tmp/scratch.diff" "$d/coccinelle/fixups/scratch.diff"
+expect_ok "... and then passes" gen -s "$d"
+sed -i 's|coccinelle/fixups/scratch.diff is the|the fix-up is the|' "$d/patches/0001-fixup.patch"
+expect_fail "... a message that does not name its fix-up is refused" \
+	"must say that coccinelle/fixups/scratch.diff is the hand-written part" gen -s "$d"
 
 # The checker run over a tree fails on a mismatched pair.
 k=$tmp/checker-tree

@@ -42,6 +42,11 @@ static void maybe_dirty(struct page **pages, int n, bool dirty)
 	}
 }
 
+/*
+ * A pfn range: left alone, as unpin_user_page_range_dirty_lock() wants a
+ * contiguous memmap, which a pfn run crossing a memory section does not
+ * have with SPARSEMEM and without SPARSEMEM_VMEMMAP.
+ */
 static void pfn_range(unsigned long first, unsigned long last, unsigned long end)
 {
 	unsigned long pfn;
