@@ -29,12 +29,23 @@ mkdir -p "$out/mm" "$out/project" "$out/gen"
 make -s -C "$tree" O="$out/hdr" ARCH=x86_64 headers_install \
 	INSTALL_HDR_PATH="$out/usr" >"$out/headers.log" 2>&1 ||
 	die "headers_install failed (log: $out/headers.log)"
+# The configuration header check_config.sh would generate: local_config.h
+# up to v6.x, local_config.h_gen since.
 echo '#define LOCAL_CONFIG_HAVE_LIBURING 1' >"$out/gen/local_config.h"
+cp "$out/gen/local_config.h" "$out/gen/local_config.h_gen"
 
+# kselftest.h is in tools/testing/selftests, which the mm programs reach
+# as ../ up to v6.x and through the include path since.
 cflags=(-static -Wall -O2 -U_FORTIFY_SOURCE -isystem "$out/usr/include"
-	-I "$out/gen" -I "$tree/tools/testing/selftests/mm" -I "$tree")
+	-I "$out/gen" -I "$tree/tools/testing/selftests/mm"
+	-I "$tree/tools/testing/selftests" -I "$tree")
 libs=(-luring -lrt -lpthread -lm)
-helpers=(vm_util.c thp_settings.c)
+# The THP/hugetlb settings helper: thp_settings.c up to v6.x,
+# hugepage_settings.c since.
+helpers=(vm_util.c)
+for h in thp_settings.c hugepage_settings.c; do
+	[ -f "$mmdir/$h" ] && helpers+=("$h")
+done
 
 # In-tree programs: the distinct basenames of the lists' mm entries.
 for prog in $(awk '!/^#/ && $2 == "mm" { sub("^\\./", "", $3); print $3 }' \

@@ -34,6 +34,7 @@
 #include "../kselftest.h"
 #include "pin_counters.h"
 #include "vm_util.h"
+#include "hugepage_settings.h"
 
 #define GUP_TEST_FILE "/sys/kernel/debug/gup_test"
 #define SZ_2M (2UL << 20)
@@ -149,7 +150,7 @@ static char *map_mem(enum mem_type type, size_t size, const char **why)
 			return NULL;
 		}
 		memset(p, 1, size);
-		if (!check_huge_anon(p, size / SZ_2M, SZ_2M)) {
+		if (!check_huge_anon(p, size, size / SZ_2M, SZ_2M)) {
 			ksft_print_msg("THP: the range is not PMD-mapped\n");
 			munmap(raw, size + SZ_2M);
 			return NULL;
@@ -160,7 +161,7 @@ static char *map_mem(enum mem_type type, size_t size, const char **why)
 			*why = "2 MiB hugetlb pages not configured";
 			return NULL;
 		}
-		if (get_free_hugepages() < size / SZ_2M) {
+		if (hugetlb_free_default_pages() < size / SZ_2M) {
 			*why = "not enough free 2 MiB hugetlb pages (boot with hugepages=)";
 			return NULL;
 		}
