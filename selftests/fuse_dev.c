@@ -2,20 +2,24 @@
 /*
  * A FUSE server reads requests from /dev/fuse into its buffer and writes
  * replies from it; the kernel copies through each page of that buffer
- * with a kernel mapping (fuse_copy_fill()).  Case 5 of
+ * with a kernel mapping (fuse_copy_fill()).  When the kernel writes a
+ * request into the buffer, that is Case 5 of
  * Documentation/core-api/pin_user_pages.rst: each page must be pinned
- * with FOLL_PIN for the copy and unpinned after it.
+ * with FOLL_PIN for the copy and unpinned after it.  When it reads a
+ * reply from the buffer it must not pin: FOLL_PIN without FOLL_WRITE
+ * would unshare the server's pages that are not exclusive to it.
  *
  * This program is a minimal server for a file system with one regular
  * file, and a client (a child process) that reads the file through the
  * page cache, so that the only user pages pinned are those of the
  * server's buffer:
  *   - the client reads back what the server sent, byte for byte;
- *   - at least one pin was taken per page of the buffer that a read() or
- *     write() of /dev/fuse copied through (the buffer is page aligned),
- *     and none is outstanding once the file system is unmounted;
+ *   - each read() of /dev/fuse took exactly one pin per page of the
+ *     buffer it copied a request into (the buffer is page aligned), each
+ *     write() of a reply took none, and no pin is outstanding once the
+ *     file system is unmounted;
  *   - a write() of a reply with a bad unique ID fails with ENOENT and
- *     leaves no pin outstanding.
+ *     takes no pin.
  *
  * There is no fork() case: the server's buffer is only used during the
  * read() or write() that copies it.
@@ -47,8 +51,26 @@
 #define BUF_SIZE	(FUSE_MIN_READ_BUFFER + 256 * 1024)
 
 static unsigned long pagesize;
-/* Counts of the session; pages_copied: pages of the buffer copied through. */
-static unsigned long nr_reads, nr_writes, data_pages, pages_copied;
+/*
+ * Counts of the session; pages_read: pages of the buffer that read()s of
+ * /dev/fuse copied requests into; read_pins, write_pins: the pins taken by
+ * the read()s and by the write()s of /dev/fuse.
+ */
+static unsigned long nr_reads, nr_writes, data_pages, pages_read;
+static unsigned long long read_pins, write_pins;
+
+/* Pins acquired since @before, and @before set to now. */
+static unsigned long long pins_since(struct pin_stats *before)
+{
+	struct pin_stats now;
+	unsigned long long n;
+
+	if (read_pin_stats(&now))
+		ksft_exit_fail_msg("cannot read the FOLL_PIN counters\n");
+	n = now.acquired - before->acquired;
+	*before = now;
+	return n;
+}
 
 static unsigned char pattern(unsigned long off)
 {
@@ -76,6 +98,7 @@ static int reply(int fd, char *buf, uint64_t unique, int error,
 		 const void *arg, size_t len)
 {
 	struct fuse_out_header *out = (struct fuse_out_header *)buf;
+	struct pin_stats before;
 	ssize_t n;
 
 	out->len = sizeof(*out) + len;
@@ -83,14 +106,15 @@ static int reply(int fd, char *buf, uint64_t unique, int error,
 	out->unique = unique;
 	if (len && arg != buf + sizeof(*out))
 		memmove(buf + sizeof(*out), arg, len);
+	pins_since(&before);
 	n = write(fd, buf, out->len);
+	write_pins += pins_since(&before);
 	if (n != (ssize_t)out->len) {
 		ksft_print_msg("write of a reply (%u bytes): %s\n", out->len,
 			       n < 0 ? strerror(errno) : "short");
 		return -1;
 	}
 	nr_writes++;
-	pages_copied += (out->len + pagesize - 1) / pagesize;
 	return 0;
 }
 
@@ -194,7 +218,7 @@ static int client(void)
 
 int main(void)
 {
-	struct pin_stats before, after, mid;
+	struct pin_stats before, after, mid, rd;
 	int fd, status, ok, idle, served = 0;
 	char *buf, *outbuf, opts[128];
 	unsigned long long acquired, want;
@@ -253,11 +277,13 @@ int main(void)
 			continue;
 		}
 		idle = 0;
+		pins_since(&rd);
 		n = read(fd, buf, BUF_SIZE);
 		if (n < 0)
 			ksft_exit_fail_msg("read /dev/fuse: %s\n", strerror(errno));
+		read_pins += pins_since(&rd);
 		nr_reads++;
-		pages_copied += (n + pagesize - 1) / pagesize;
+		pages_read += (n + pagesize - 1) / pagesize;
 		if (serve(fd, buf, outbuf))
 			break;
 		served++;
@@ -290,8 +316,9 @@ int main(void)
 			       n < 0 ? strerror(errno) : "accepted");
 	if (read_pin_stats(&after))
 		ksft_exit_fail_msg("cannot read the FOLL_PIN counters\n");
-	ok = ok && outstanding(&after, &mid) == 0;
-	ksft_test_result(ok, "a reply to no request fails with ENOENT, no pin left\n");
+	ok = ok && after.acquired == mid.acquired &&
+	     outstanding(&after, &mid) == 0;
+	ksft_test_result(ok, "a reply to no request fails with ENOENT, takes no pin\n");
 
 	if (umount2(MNT, MNT_DETACH))
 		ksft_print_msg("umount %s: %s\n", MNT, strerror(errno));
@@ -300,11 +327,12 @@ int main(void)
 	if (read_pin_stats(&after))
 		ksft_exit_fail_msg("cannot read the FOLL_PIN counters\n");
 	acquired = after.acquired - before.acquired;
-	want = pages_copied;
-	ksft_print_msg("%lu reads, %lu writes of /dev/fuse: pins acquired %llu (want >= %llu), outstanding %lld\n",
-		       nr_reads, nr_writes, acquired, want,
-		       outstanding(&after, &before));
-	ksft_test_result(acquired >= want && outstanding(&after, &before) == 0,
-			 "/dev/fuse reads and writes pin the server's buffer\n");
+	want = pages_read;
+	ksft_print_msg("%lu reads of /dev/fuse: pins %llu (want %llu); %lu writes: pins %llu (want 0); in all: acquired %llu, outstanding %lld\n",
+		       nr_reads, read_pins, want, nr_writes, write_pins,
+		       acquired, outstanding(&after, &before));
+	ksft_test_result(read_pins == want && write_pins == 0 &&
+			 outstanding(&after, &before) == 0,
+			 "/dev/fuse reads pin the pages of the server's buffer they fill, writes take no pin\n");
 	ksft_finished();
 }

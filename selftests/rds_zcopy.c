@@ -11,6 +11,11 @@
  *   - after sendmsg(MSG_ZEROCOPY) and before the receiver reads, the pins
  *     outstanding (nr_foll_pin_acquired - nr_foll_pin_released) have grown
  *     by at least the pages sent;
+ *   - the message can wait for the peer's acknowledgment for as long as
+ *     the peer takes, so the pin is long-term (FOLL_LONGTERM): the pages
+ *     of the buffer that were in ZONE_MOVABLE (the guest boots with
+ *     movablecore=) have been migrated out of it while the message is
+ *     queued (their pfns, from /proc/self/pagemap, as root);
  *   - the receiver gets the data; once it has, the sender gets the
  *     completion of its cookie and no pin is left outstanding.
  * The send only reads the pages, so there is no fork() case to test here:
@@ -22,6 +27,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +59,57 @@
 #define RECV_PORT	4001
 
 static long pagesize;
+
+/* The pfn range of ZONE_MOVABLE (node 0) from /proc/zoneinfo; 0 if none. */
+static int movable_zone(unsigned long long *start, unsigned long long *end)
+{
+	unsigned long long spanned = 0, pfn = 0;
+	int in_movable = 0;
+	char line[256];
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Node ", 5)) {
+			in_movable = !!strstr(line, "zone  Movable");
+			continue;
+		}
+		if (!in_movable)
+			continue;
+		sscanf(line, " spanned %llu", &spanned);
+		sscanf(line, " start_pfn: %llu", &pfn);
+	}
+	fclose(f);
+	*start = pfn;
+	*end = pfn + spanned;
+	return spanned != 0;
+}
+
+/* How many of the @nr pages at @addr are in [@start, @end); -1 if unknown. */
+static int pages_in(const char *addr, int nr, unsigned long long start,
+		    unsigned long long end)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY), i, in = 0, any = 0;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < nr; i++) {
+		off_t off = ((uintptr_t)addr / pagesize + i) * sizeof(uint64_t);
+		unsigned long long pfn;
+		uint64_t e;
+
+		if (pread(fd, &e, sizeof(e), off) != sizeof(e)) {
+			close(fd);
+			return -1;
+		}
+		pfn = (e >> 63) ? (e & ((1ULL << 55) - 1)) : 0;
+		any |= pfn != 0;
+		in += pfn >= start && pfn < end;
+	}
+	close(fd);
+	return any ? in : -1;
+}
 
 static int rds_socket(int port, int zerocopy)
 {
@@ -133,19 +190,21 @@ static int zerocopy_completed(int fd)
 int main(void)
 {
 	struct pin_stats before, queued, after;
+	unsigned long long mstart, mend;
+	int s, r, ok, movable = -1;
 	size_t len, i;
 	char *buf, *rbuf;
-	int s, r, ok;
 	ssize_t n;
 
 	pagesize = sysconf(_SC_PAGESIZE);
 	len = NR_PAGES * pagesize;
 	ksft_print_header();
-	ksft_set_plan(2);
+	ksft_set_plan(3);
 
 	s = rds_socket(SEND_PORT, 1);
 	if (s == -1 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT)) {
 		ksft_test_result_skip("RDS zero-copy send pins its pages: no RDS in the kernel\n");
+		ksft_test_result_skip("RDS zero-copy send pins long-term: no RDS in the kernel\n");
 		ksft_test_result_skip("RDS zero-copy send: data received, pins released: no RDS in the kernel\n");
 		ksft_finished();
 	}
@@ -162,6 +221,8 @@ int main(void)
 		ksft_exit_fail_msg("buffers: %s\n", strerror(errno));
 	for (i = 0; i < len; i++)
 		buf[i] = (char)(i * 7 + 3);
+	if (movable_zone(&mstart, &mend))
+		movable = pages_in(buf, NR_PAGES, mstart, mend);
 	if (read_pin_stats(&before))
 		ksft_exit_fail_msg("no FOLL_PIN counters in /proc/vmstat\n");
 
@@ -175,6 +236,18 @@ int main(void)
 	ksft_test_result(outstanding(&queued, &before) >= NR_PAGES,
 			 "RDS zero-copy send pins its %d pages while the message is queued\n",
 			 NR_PAGES);
+	if (movable < 0) {
+		ksft_test_result_skip("RDS zero-copy send pins long-term: no ZONE_MOVABLE, or no pfns in pagemap (not root)\n");
+	} else if (movable == 0) {
+		ksft_test_result_skip("RDS zero-copy send pins long-term: no page of the buffer was in ZONE_MOVABLE\n");
+	} else {
+		int left = pages_in(buf, NR_PAGES, mstart, mend);
+
+		ksft_print_msg("pages in ZONE_MOVABLE [%#llx, %#llx): %d before the send, %d with the message queued\n",
+			       mstart, mend, movable, left);
+		ksft_test_result(left == 0,
+				 "RDS zero-copy send pins long-term: its pages left ZONE_MOVABLE\n");
+	}
 
 	n = recv(r, rbuf, len, 0);
 	ok = n == (ssize_t)len && !memcmp(buf, rbuf, len);
