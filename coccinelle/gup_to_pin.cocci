@@ -14,9 +14,12 @@
 /// writes it.
 ///
 /// get_user_page_vma_remote(), which returns one page, becomes
-/// pin_user_page_vma_remote(); the page is followed through the variable
-/// it is assigned to, and unmap_and_put_page() of it becomes
-/// kunmap_local() and unpin_user_page().
+/// access_user_page_vma_remote(), which pins the page when the flags have
+/// FOLL_WRITE and only references it for a read (a read-only pin would
+/// unshare a page shared with a forked child or merged by KSM); the page
+/// is followed through the variable it is assigned to, and its release
+/// becomes release_user_page_vma_remote() with the same flags
+/// (unmap_and_put_page() becomes kunmap_local() and that release).
 ///
 /// FOLL_GET passed explicitly is dropped: pin_user_pages*() refuse it.
 /// The pages are followed from the call to their release through a local
@@ -59,7 +62,7 @@ expression A, N, F, P, M, L;
 + pin_user_pages_remote(M, A, N, F, P, L)
 |
 - get_user_page_vma_remote(M, A, F, L)
-+ pin_user_page_vma_remote(M, A, F, L)
++ access_user_page_vma_remote(M, A, F, L)
 )
 
 // FOLL_GET is implied by get_user_pages*() and refused by pin_user_pages*().
@@ -101,6 +104,21 @@ expression A, N, P, M, L, F;
 - FOLL_GET
 + 0
   , P, L)
+|
+  access_user_page_vma_remote(M, A,
+- FOLL_GET
++ 0
+  , L)
+|
+  access_user_page_vma_remote(M, A,
+- FOLL_GET | F
++ F
+  , L)
+|
+  access_user_page_vma_remote(M, A,
+- F | FOLL_GET
++ F
+  , L)
 )
 
 @initialize:python@
@@ -255,7 +273,8 @@ fn(...)
   ... when any
 }
 
-// One page returned by pin_user_page_vma_remote() into pg.
+// One page returned by access_user_page_vma_remote() into pg, with the
+// flags it was taken with: its release must be given the same ones.
 @pinned_ret depends on patch@
 identifier fn, pg;
 expression M, A, F, V;
@@ -265,41 +284,43 @@ fn(...)
 {
   <+...
 (
-  T *pg = pin_user_page_vma_remote(M, A, F, V);
+  T *pg = access_user_page_vma_remote(M, A, F, V);
 |
-  pg = pin_user_page_vma_remote(M, A, F, V)
+  pg = access_user_page_vma_remote(M, A, F, V)
 )
   ...+>
 }
 
 @local_ret depends on patch@
 identifier pinned_ret.fn, pinned_ret.pg;
+expression pinned_ret.F;
 @@
 fn(...)
 {
   <...
 (
 - put_page(pg)
-+ unpin_user_page(pg)
++ release_user_page_vma_remote(pg, F)
 |
 - __free_page(pg)
-+ unpin_user_page(pg)
++ release_user_page_vma_remote(pg, F)
 |
 - free_page((unsigned long)page_address(pg))
-+ unpin_user_page(pg)
++ release_user_page_vma_remote(pg, F)
 |
 - free_page(page_address(pg))
-+ unpin_user_page(pg)
++ release_user_page_vma_remote(pg, F)
 |
 - folio_put(page_folio(pg))
-+ unpin_user_page(pg)
++ release_user_page_vma_remote(pg, F)
 )
   ...>
 }
 
-// unmap_and_put_page() has no unpin counterpart: unmap, then unpin.
+// unmap_and_put_page() has no counterpart that unpins: unmap, then release.
 @local_ret_unmap depends on patch@
 identifier pinned_ret.fn, pinned_ret.pg;
+expression pinned_ret.F;
 expression K;
 @@
 fn(...)
@@ -307,7 +328,7 @@ fn(...)
   <...
 - unmap_and_put_page(pg, K);
 + kunmap_local(K);
-+ unpin_user_page(pg);
++ release_user_page_vma_remote(pg, F);
   ...>
 }
 

@@ -12,15 +12,22 @@
 /// FOLL_GET passed by a caller: mm/gup.c sets them from the call used, and
 /// pin_user_pages*() refuse FOLL_GET.
 ///
+/// The page that access_user_page_vma_remote() returns is pinned for a
+/// write and referenced for a read, on the flags it is given: it must be
+/// released with release_user_page_vma_remote() and the same flags, and
+/// any other release of it is reported.
+///
 /// The pages are followed within the function that takes them (pages[i],
 /// *pages, the page taken into &page, or the page that
-/// get_user_page_vma_remote() or pin_user_page_vma_remote() returns), and
-/// through the struct member they are stored in, across the files of the
-/// same directory processed in one run.
+/// get_user_page_vma_remote() or access_user_page_vma_remote() returns),
+/// and through the struct member they are stored in, across the files of
+/// the same directory processed in one run.
 /// Patch mode replaces the release with the matching one: unpin_user_page()
 /// of the page (unpin_folio() of a folio kept in a variable),
 /// unpin_user_pages() of an array, put_page() of a page that was only
-/// referenced.
+/// referenced, release_user_page_vma_remote() of the page of
+/// access_user_page_vma_remote() (unmap_and_put_page() of it is reported
+/// only).
 ///
 // Confidence: Moderate
 // Options: --no-includes --include-headers
@@ -91,6 +98,7 @@ PIN_PUT = "pages from pin_user_pages*() on line %s released with %s(): use unpin
 GET_UNPIN = "pages from get_user_pages*() on line %s released with %s(): use put_page()"
 PIN_PUT_M = "pages from pin_user_pages*() kept in ->%s released with %s(): use unpin_user_page*()"
 GET_UNPIN_M = "pages from get_user_pages*() kept in ->%s released with %s(): use put_page()"
+ACCESS_REL = "page from access_user_page_vma_remote() on line %s released with %s(): use release_user_page_vma_remote() with the same flags"
 
 @script:python depends on report@
 @@
@@ -202,8 +210,9 @@ pg << pin_take_one.pg;
 @@
 took(p[0], "&" + pg, "pin")
 
-// One page returned by {get,pin}_user_page_vma_remote().
-@pin_take_ret@
+// One page returned by access_user_page_vma_remote() or
+// get_user_page_vma_remote().
+@access_take_ret@
 identifier fn, pg;
 expression M, A, F, V;
 position p;
@@ -213,18 +222,18 @@ fn(...)
 {
   <+...
 (
-  T *pg = pin_user_page_vma_remote@p(M, A, F, V);
+  T *pg = access_user_page_vma_remote@p(M, A, F, V);
 |
-  pg = pin_user_page_vma_remote@p(M, A, F, V)
+  pg = access_user_page_vma_remote@p(M, A, F, V)
 )
   ...+>
 }
 
 @script:python@
-p << pin_take_ret.p;
-pg << pin_take_ret.pg;
+p << access_take_ret.p;
+pg << access_take_ret.pg;
 @@
-took(p[0], pg, "pin")
+took(p[0], pg, "access")
 
 @get_take_ret@
 identifier fn, pg;
@@ -319,12 +328,13 @@ rel << pin_put_one.rel;
 if taken_by(r[0], "&" + pg) == "pin":
 	mark(r[0], "pin", PIN_PUT % (p[0].line, rel))
 
-// Every release of the name anywhere: taken_by() keeps the ones of the
-// function that took it, after the call.
-@pin_put_ret@
-identifier pin_take_ret.pg;
+// Every release of the name anywhere: nearest_take() keeps the ones of
+// the function that took it, after the call.
+@access_put_ret@
+identifier access_take_ret.pg;
 identifier rel = {put_page, unmap_and_put_page, __free_page, folio_put,
-		  free_page, release_pages};
+		  free_page, release_pages, unpin_user_page, unpin_user_pages,
+		  unpin_user_pages_dirty_lock};
 position r;
 @@
 (
@@ -340,13 +350,13 @@ position r;
 )
 
 @script:python@
-pg << pin_take_ret.pg;
-r << pin_put_ret.r;
-rel << pin_put_ret.rel;
+pg << access_take_ret.pg;
+r << access_put_ret.r;
+rel << access_put_ret.rel;
 @@
 t = nearest_take(r[0], pg)
-if t and t[1] == "pin":
-	mark(r[0], "pin", PIN_PUT % (t[0], rel))
+if t and t[1] == "access":
+	mark(r[0], "access", ACCESS_REL % (t[0], rel))
 
 // The folio of a pinned page kept in a variable, then put.
 @pin_put_folio exists@
@@ -394,8 +404,8 @@ t = nearest_take(r[0], "&" + pg)
 if t and t[1] == "pin":
 	mark(r[0], "pin", PIN_PUT % (t[0], "folio_put"))
 
-@pin_put_folio_ret exists@
-identifier pin_take_ret.pg;
+@access_put_folio_ret exists@
+identifier access_take_ret.pg;
 expression E2;
 identifier f;
 type T;
@@ -410,12 +420,12 @@ position r;
   folio_put@r(f);
 
 @script:python@
-pg << pin_take_ret.pg;
-r << pin_put_folio_ret.r;
+pg << access_take_ret.pg;
+r << access_put_folio_ret.r;
 @@
 t = nearest_take(r[0], pg)
-if t and t[1] == "pin":
-	mark(r[0], "pin", PIN_PUT % (t[0], "folio_put"))
+if t and t[1] == "access":
+	mark(r[0], "access", ACCESS_REL % (t[0], "folio_put"))
 
 @get_unpin@
 identifier get_take.fn;
@@ -730,7 +740,7 @@ identifier gup = {get_user_pages, get_user_pages_fast, get_user_pages_unlocked,
 		  get_user_pages_remote, get_user_pages_fast_only,
 		  pin_user_pages, pin_user_pages_fast, pin_user_pages_unlocked,
 		  pin_user_pages_remote, get_user_page_vma_remote,
-		  pin_user_page_vma_remote};
+		  access_user_page_vma_remote};
 identifier flag = {FOLL_PIN, FOLL_GET};
 position p;
 @@
@@ -746,7 +756,8 @@ say(p[0], "%s passed to %s(): mm/gup.c sets it, remove it" % (flag, gup))
 // ---- context and patch modes ----
 
 @depends on context@
-position r : script:python () { is_bad(r[0], "pin") or is_bad(r[0], "get") };
+position r : script:python () { is_bad(r[0], "pin") or is_bad(r[0], "get") or
+				is_bad(r[0], "access") };
 identifier rel;
 @@
 * rel@r(...)
@@ -756,6 +767,27 @@ position flags.p;
 identifier flags.flag;
 @@
 * flag@p
+
+// The flags are those of the call that took the page (in the function it
+// was taken in, as the position's mark says).
+@depends on patch@
+identifier access_take_ret.fn, access_take_ret.pg;
+expression access_take_ret.F;
+position r : script:python () { is_bad(r[0], "access") };
+identifier rel = {put_page, __free_page, unpin_user_page};
+@@
+fn(...)
+{
+  <...
+(
+- rel@r(pg)
++ release_user_page_vma_remote(pg, F)
+|
+- folio_put@r(page_folio(pg))
++ release_user_page_vma_remote(pg, F)
+)
+  ...>
+}
 
 @depends on patch@
 position r : script:python () { is_bad(r[0], "pin") };

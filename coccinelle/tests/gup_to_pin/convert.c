@@ -187,3 +187,17 @@ static int remote_tags(struct mm_struct *mm, unsigned long addr)
 	put_page(page);
 	return 0;
 }
+
+/* FOLL_GET passed to the one-page call goes; the release takes the rest. */
+static int remote_poke(struct mm_struct *mm, unsigned long addr, u8 val)
+{
+	struct vm_area_struct *vma;
+	struct page *page;
+
+	page = get_user_page_vma_remote(mm, addr, FOLL_GET | FOLL_WRITE, &vma);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	*(u8 *)page_address(page) = val;
+	put_page(page);
+	return 0;
+}

@@ -124,7 +124,7 @@ static void unrelated(struct page *page)
 static int remote_one(struct mm_struct *mm, unsigned long addr, void *buf)
 {
 	struct vm_area_struct *vma;
-	struct page *page = pin_user_page_vma_remote(mm, addr, 0, &vma);
+	struct page *page = access_user_page_vma_remote(mm, addr, FOLL_WRITE, &vma);
 	void *maddr;
 
 	if (IS_ERR(page))
@@ -148,7 +148,7 @@ static int remote_two(struct mm_struct *mm, unsigned long addr)
 		return -EINVAL;
 	}
 	unpin_user_page(page);			/* BAD */
-	page = pin_user_page_vma_remote(mm, addr, 0, &vma);
+	page = access_user_page_vma_remote(mm, addr, 0, &vma);
 	if (IS_ERR(page))
 		return PTR_ERR(page);
 	put_page(page);				/* BAD */

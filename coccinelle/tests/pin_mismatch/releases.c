@@ -104,11 +104,11 @@ static int one_page_folio(unsigned long addr)
 	return 0;
 }
 
-/* The page that pin_user_page_vma_remote() returns. */
+/* The page that access_user_page_vma_remote() returns. */
 static int remote_free(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma;
-	struct page *page = pin_user_page_vma_remote(mm, addr, 0, &vma);
+	struct page *page = access_user_page_vma_remote(mm, addr, FOLL_WRITE, &vma);
 
 	if (IS_ERR(page))
 		return PTR_ERR(page);
