@@ -249,6 +249,34 @@ expect_fail "... and so is a cover letter that does not exist" \
 rm "$d/threads"
 expect_fail "... and a series without threads" "threads does not exist" "$PROJECT/ci/threads.sh" -s "$d"
 
+# sparse (ci/sparse.sh): a scratch patch that casts __user away from a
+# pointer, in a file that the callers/x86_64 row compiles, gives a sparse
+# warning that the base does not have, and the row fails with it; a patch
+# that only changes a comment there passes; a row that builds none of the
+# series' files says so.
+d=$(mkseries sparse)
+mkpatch "$d/patches/0001-user.patch" fs/orangefs/orangefs-bufmap.c "	if (user_desc->total_size < 0 ||" \
+	"	if (!*(char *)user_desc->ptr ||
+	    user_desc->total_size < 0 ||" "orangefs: scratch __user misuse for the pipeline's tests"
+echo 0001-user.patch >"$d/series"
+sp() {
+	rm -f "$tmp/results/sparse.tap"
+	"$PROJECT/ci/apply.sh" -s "$d" tooling-sparse >/dev/null &&
+		env RESULTS_DIR="$tmp/results" sh -c '"$0" "$@" >/dev/null 2>&1; rc=$?; cat "$RESULTS_DIR/sparse.tap"; exit $rc' \
+			"$PROJECT/ci/sparse.sh" -s "$d" "$@" "$SRC/tooling-sparse" "$OUT/tooling-sparse-$2-$1"
+}
+expect_fail "sparse: a new __user misuse fails the row, naming file, function and message" \
+	"^# fs/orangefs/orangefs-bufmap.c: orangefs_bufmap_initialize: warning: cast removes address space '__user' of expression" \
+	sp callers x86_64
+expect_ok "... as one new message on the row's TAP line" grep -q '^not ok - sparse callers/x86_64: 1 new sparse message' "$tmp/results/sparse.tap"
+mkpatch "$d/patches/0001-user.patch" fs/orangefs/orangefs-bufmap.c "	if (user_desc->total_size < 0 ||" \
+	"	/* scratch */
+	if (user_desc->total_size < 0 ||" "orangefs: scratch comment for the pipeline's tests"
+expect_ok "... a patch that adds no sparse message passes" sp callers x86_64
+expect_ok "... after checking the file in both trees" grep -q '^ok - sparse callers/x86_64: no new sparse message in 1 of the series' "$tmp/results/sparse.tap"
+expect_ok "... and a row that builds none of the series' files is skipped with the reason" \
+	sh -c '"$0" "$@" | grep -q "^ok - sparse callers/arm64 # SKIP the row builds none of the 1 .c files"' sp callers arm64
+
 # The semantic patch tests fail a wrong expectation and a .cocci without
 # tests.
 c=$tmp/cocci
