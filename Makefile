@@ -6,6 +6,7 @@
 #   CONFIGS="a b"     only these configs of ci/matrix (check, matrix, bench)
 #   BUILD_DIR=dir     where trees, builds, logs and results go (./build)
 #   JOBS=n            parallel make jobs (nproc + 1)
+#   THREAD="a b"      send-dry-run: only these mail threads (see `threads`)
 
 SHELL := /bin/bash
 CI := ci
@@ -34,13 +35,13 @@ check:
 bench:
 	@$(CI)/bench.sh
 
-## mbox          cover letter + numbered patches in build/mbox
+## mbox          one mail thread per merge path (`threads`) in build/mbox
 mbox:
 	@$(CI)/mbox.sh >/dev/null
 
-## send-dry-run  git send-email --dry-run of build/mbox (never sends)
+## send-dry-run  git send-email --dry-run of each thread (never sends)
 send-dry-run: mbox
-	@$(CI)/send-dry-run.sh
+	@$(CI)/send-dry-run.sh $(THREAD)
 
 ## bisect        build the minimal config after every patch of the series
 bisect:

@@ -6,9 +6,19 @@
 # unpin_user_pages() of 1 GiB on 4 KiB pages, THP, 2 MiB and 1 GiB hugetlb);
 # the patched one also runs ci/guest/bench-patched, the same ranges through
 # pin_user_folios_fast() + unpin_user_folio_segs().  gup_test reports each
-# call's pin (get) and unpin (put) time; the table has the medians of all
-# samples of a test (10 calls x BENCH_ROUNDS processes x BENCH_BOOTS
-# boots) and the ratios.
+# call's pin (get) and unpin (put) time.
+#
+# Every cell is measured two ways:
+#   tcg     wall time under multi-threaded TCG, as in `make check`: 10 calls
+#           x BENCH_ROUNDS processes x BENCH_BOOTS boots per kernel;
+#   icount  guest instructions: ci/boot.sh with ICOUNT=1 (one vCPU,
+#           -icount shift=0,sleep=off), where the guest's clock counts one
+#           ns per instruction, so gup_test's microseconds are thousands of
+#           instructions; 10 calls x BENCH_ICOUNT_ROUNDS processes x
+#           BENCH_ICOUNT_BOOTS boots per kernel (it repeats from boot to
+#           boot: fewer are needed).
+# The table ($BUILD/bench/table.txt) has the medians of each cell, the
+# ratios, and the spread of the samples.
 . "$(dirname "$0")/lib.sh"
 
 read -r name arch _ <<<"$(matrix_rows bench | head -n 1)"
@@ -24,23 +34,30 @@ step "apply the series" "$PROJECT/ci/apply.sh" patched >/dev/null ||
 # Under TCG, one process's timings depend on where its memory landed and
 # one boot's on the host's mood: every test runs in ROUNDS processes per
 # boot (id.N), and every kernel boots NBOOTS times, base and patched in
-# turn.  The medians are over all of a test's samples.
+# turn.  The medians are over all of a test's samples.  The icount boots
+# (IROUNDS processes, INBOOTS boots) come after them.
 ROUNDS=${BENCH_ROUNDS:-3} NBOOTS=${BENCH_BOOTS:-2}
+IROUNDS=${BENCH_ICOUNT_ROUNDS:-3} INBOOTS=${BENCH_ICOUNT_BOOTS:-1}
 rounds() {
-	local r
-	for r in $(seq "$ROUNDS"); do
+	local r n=$1
+	shift
+	for r in $(seq "$n"); do
 		sed 's/#.*//' "$@" | awk -v r="$r" 'NF { $1 = $1 "." r; print }'
 	done
 }
-rounds "$PROJECT/ci/guest/bench" >"$BUILD/bench/base.list"
-rounds "$PROJECT/ci/guest/bench" "$PROJECT/ci/guest/bench-patched" >"$BUILD/bench/patched.list"
+rounds "$ROUNDS" "$PROJECT/ci/guest/bench" >"$BUILD/bench/base.list"
+rounds "$ROUNDS" "$PROJECT/ci/guest/bench" "$PROJECT/ci/guest/bench-patched" >"$BUILD/bench/patched.list"
+rounds "$IROUNDS" "$PROJECT/ci/guest/bench" >"$BUILD/bench/base-icount.list"
+rounds "$IROUNDS" "$PROJECT/ci/guest/bench" "$PROJECT/ci/guest/bench-patched" >"$BUILD/bench/patched-icount.list"
 # One gup_test binary, from the patched tree (it knows -P and -G; the
 # ioctls that -a uses are the same in both kernels), in both guests.
 step "guest programs" "$PROJECT/ci/selftests.sh" "$SRC/patched" "$BUILD/guest/bench" \
 	"$PROJECT/ci/guest/bench" "$PROJECT/ci/guest/bench-patched"
 for t in base patched; do
 	step "build $t $name/$arch" "$PROJECT/ci/build.sh" "$name" "$arch" "$SRC/$t" "$OUT/$t-$arch-$name"
-	"$PROJECT/ci/initramfs.sh" "$BUILD/guest/bench" "$BUILD/bench/$t.cpio.gz" "$BUILD/bench/$t.list"
+	for l in "" -icount; do
+		"$PROJECT/ci/initramfs.sh" "$BUILD/guest/bench" "$BUILD/bench/$t$l.cpio.gz" "$BUILD/bench/$t$l.list"
+	done
 done
 for b in $(seq "$NBOOTS"); do
 	for t in base patched; do
@@ -48,29 +65,41 @@ for b in $(seq "$NBOOTS"); do
 			"$OUT/$t-$arch-$name" "$BUILD/bench/$t.cpio.gz" "$BUILD/bench/$t-$b" || true
 	done
 done
-
-# "<kernel> <id> <get> <put>" for every "Time: get:G put:P us" line.
-for b in $(seq "$NBOOTS"); do
+for b in $(seq "$INBOOTS"); do
 	for t in base patched; do
-		tr -d '\r' <"$BUILD/bench/$t-$b/results.log" | awk -v t="$t" '
-		/^## BEGIN / { id = $3; sub(/\.[0-9]+$/, "", id) }
-		/Time: get:/ {
-			for (i = 1; i <= NF; i++) {
-				if ($i ~ /^get:/) { g = $i; sub("get:", "", g) }
-				if ($i ~ /^put:/) { p = $i; sub("put:", "", p) }
-			}
-			print t, id, g, p
-		}'
+		step "bench $t, icount boot $b" env ICOUNT=1 "$PROJECT/ci/boot.sh" "bench-$t-icount-$b" \
+			"$arch" "$OUT/$t-$arch-$name" "$BUILD/bench/$t-icount.cpio.gz" "$BUILD/bench/$t-icount-$b" || true
 	done
+done
+
+# "<clock> <kernel> <boot> <id> <get> <put>" for every "Time: get:G put:P
+# us" line.
+samples() {
+	[ -f "$BUILD/bench/$3/results.log" ] || return 0
+	tr -d '\r' <"$BUILD/bench/$3/results.log" | awk -v c="$1" -v t="$2" -v b="$4" '
+	/^## BEGIN / { id = $3; sub(/\.[0-9]+$/, "", id) }
+	/Time: get:/ {
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^get:/) { g = $i; sub("get:", "", g) }
+			if ($i ~ /^put:/) { p = $i; sub("put:", "", p) }
+		}
+		print c, t, b, id, g, p
+	}'
+}
+for t in base patched; do
+	for b in $(seq "$NBOOTS"); do samples tcg "$t" "$t-$b" "$b"; done
+	for b in $(seq "$INBOOTS"); do samples icount "$t" "$t-icount-$b" "$b"; done
 done >"$BUILD/bench/samples"
 
 {
-	echo "gup_test, 1 GiB pinned and unpinned in one call, $name/$arch config, TCG guest."
-	echo "Medians of n samples in microseconds: pin + unpin = total."
-	echo "pages = pin_user_pages_fast() + unpin_user_pages();"
-	echo "folios = pin_user_folios_fast() + unpin_user_folio_segs()."
+	echo "gup_test, 1 GiB pinned and unpinned in one call, $name/$arch config."
+	echo "tcg:    wall time under multi-threaded TCG, in microseconds."
+	echo "icount: guest instructions, in thousands (TCG with -icount shift=0: the"
+	echo "        guest clock counts 1 ns per instruction, gup_test reports us)."
+	echo "Medians of n samples: pin + unpin = total.  pages = pin_user_pages_fast() +"
+	echo "unpin_user_pages(); folios = pin_user_folios_fast() + unpin_user_folio_segs()."
 	awk '
-	function median(list,   n, a, i, j, t) {
+	function sort(list, a,   n, i, j, t) {
 		n = split(list, a, " ")
 		for (i = 2; i <= n; i++) {
 			t = a[i]
@@ -78,14 +107,24 @@ done >"$BUILD/bench/samples"
 				a[j + 1] = a[j]
 			a[j + 1] = t
 		}
+		return n
+	}
+	function median(list,   n, a) {
+		n = sort(list, a)
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
+	# (max - min) / median of the totals, in percent
+	function spread(k,   n, a, m) {
+		n = sort(tot[k], a)
+		m = median(tot[k])
+		return m > 0 ? 100 * (a[n] - a[1]) / m : 0
+	}
 	{
-		k = $1 " " $2
-		tot[k] = tot[k] " " ($3 + $4); get[k] = get[k] " " $3; put[k] = put[k] " " $4; n[k]++
+		k = $1 " " $2 " " $4
+		tot[k] = tot[k] " " ($5 + $6); get[k] = get[k] " " $5; put[k] = put[k] " " $6; n[k]++
 	}
 	function cell(k) {
-		if (!n[k]) return sprintf("%28s", "(no samples)")
+		if (!n[k]) return sprintf("%30s", "(no samples)")
 		return sprintf("%9.0f + %8.0f = %9.0f", median(get[k]), median(put[k]), median(tot[k]))
 	}
 	function ratio(a, b) {
@@ -93,18 +132,29 @@ done >"$BUILD/bench/samples"
 	}
 	END {
 		split("T 4KiB-pages t PMD-THP H hugetlb-2MiB G hugetlb-1GiB", m, " ")
-		printf "\n%-13s %3s | %-30s | %-30s | %-30s | %8s | %8s | %8s\n", "memory", "n",
-			"base pages", "patched pages", "patched folios", "pages", "folios", "folios"
-		printf "%-13s %3s | %-30s | %-30s | %-30s | %8s | %8s | %8s\n", "", "",
-			"", "", "", "pat/base", "base/fol", "pat/fol"
+		split("tcg icount", clocks, " ")
+		unit["tcg"] = "tcg us"; unit["icount"] = "icount kinsn"
+		printf "\n%-13s %-12s %3s | %-30s | %-30s | %-30s | %8s | %8s | %8s | %7s\n", "memory", "clock", "n",
+			"base pages", "patched pages", "patched folios", "pages", "folios", "folios", "spread"
+		printf "%-13s %-12s %3s | %-30s | %-30s | %-30s | %8s | %8s | %8s | %7s\n", "", "", "",
+			"", "", "", "pat/base", "base/fol", "pat/fol", "max %"
 		for (i = 1; i <= 8; i += 2) {
-			b = "base pages-" m[i]; p = "patched pages-" m[i]; f = "patched folios-" m[i]
-			printf "%-13s %3d | %s | %s | %s | %s | %s | %s\n", m[i + 1], n[b], cell(b), cell(p), cell(f), ratio(p, b), ratio(b, f), ratio(p, f)
+			for (c = 1; c <= 2; c++) {
+				ck = clocks[c]
+				b = ck " base pages-" m[i]; p = ck " patched pages-" m[i]; f = ck " patched folios-" m[i]
+				sp = 0
+				if (n[b] && spread(b) > sp) sp = spread(b)
+				if (n[p] && spread(p) > sp) sp = spread(p)
+				if (n[f] && spread(f) > sp) sp = spread(f)
+				printf "%-13s %-12s %3d | %s | %s | %s | %s | %s | %s | %7.1f\n", c == 1 ? m[i + 1] : "", unit[ck], n[b],
+					cell(b), cell(p), cell(f), ratio(p, b), ratio(b, f), ratio(p, f), sp
+			}
 		}
 		print "\npages pat/base: the series must not slow pin_user_pages_fast() (1.000 = same)."
 		print "folios base/fol: how many times faster the new calls are than pin_user_pages_fast() on the base."
 		print "folios pat/fol: the same against pin_user_pages_fast() of the patched kernel, in the same boots."
+		print "spread: the largest (max - min) / median of the totals of the three cells of the row."
 	}' "$BUILD/bench/samples"
 } | tee "$BUILD/bench/table.txt"
-echo "(table: $BUILD/bench/table.txt; samples: $BUILD/bench/samples; guest logs: $BUILD/bench/{base,patched}-N)"
+echo "(table: $BUILD/bench/table.txt; samples: $BUILD/bench/samples; guest logs: $BUILD/bench/{base,patched}[-icount]-N)"
 "$PROJECT/ci/summarize.sh" || die "a benchmark guest reported failures (see above)"

@@ -11,6 +11,13 @@
 # guest's /init runs the tests chrooted into it.  The accelerator is
 # TCG unless a short KVM probe boot reaches userspace (ACCEL=tcg|kvm|auto,
 # default auto; the probe's verdict is kept in $BUILD/accel for the run).
+#
+# ICOUNT=1: instruction counting instead of wall time (for `make bench`).
+# One vCPU under single-threaded TCG with `-icount shift=0,sleep=off`: the
+# guest's clock advances by 1 ns per instruction executed (shift=0), and
+# jumps over idle time instead of waiting for it (sleep=off), so a time
+# the guest measures is a count of guest instructions, the same from boot
+# to boot, whatever the host is doing.  KVM is not used.
 . "$(dirname "$0")/lib.sh"
 
 [ $# -ge 5 ] || die "usage: ci/boot.sh LABEL ARCH KOUT INITRAMFS LOGDIR [EXTRA_CMDLINE]"
@@ -51,18 +58,19 @@ if [ -n "${ROOT_IMAGE:-}" ]; then
 fi
 
 # qemu ACCEL LOGDIR TIMEOUT CMDLINE: one boot, serial ports to files.
+# ACCEL is kvm, tcg or tcg-icount.
 qemu() {
-	local accel=$1 dir=$2 limit=$3 cmdline=$4 cpu
-	if [ "$accel" = kvm ]; then
-		accel="-accel kvm" cpu=$QEMU_CPU_KVM
-	else
-		accel="-accel tcg,thread=multi" cpu=$QEMU_CPU_TCG
-	fi
+	local accel=$1 dir=$2 limit=$3 cmdline=$4 cpu smp=$QEMU_SMP
+	case $accel in
+	kvm) accel="-accel kvm" cpu=$QEMU_CPU_KVM ;;
+	tcg-icount) accel="-accel tcg,thread=single -icount shift=0,sleep=off" cpu=$QEMU_CPU_TCG smp=1 ;;
+	*) accel="-accel tcg,thread=multi" cpu=$QEMU_CPU_TCG ;;
+	esac
 	: >"$dir/console.log"
 	: >"$dir/results.log"
 	# shellcheck disable=SC2086
 	machine_lock timeout -s KILL "$limit" "$QEMU_BIN" $QEMU_MACHINE $accel $cpu \
-		-smp "$QEMU_SMP" -m "$QEMU_MEM" -nodefaults -display none \
+		-smp "$smp" -m "$QEMU_MEM" -nodefaults -display none \
 		-no-reboot -kernel "$kernel" -initrd "$initrd" "${share_args[@]}" "${disk_args[@]}" \
 		-append "console=$CONSOLE results=$RESULTS_TTY panic=-1 $cmdline" \
 		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
@@ -70,7 +78,10 @@ qemu() {
 }
 
 accel=${ACCEL:-auto}
-if [ "$accel" = auto ]; then
+if [ "${ICOUNT:-0}" = 1 ]; then
+	[ "$accel" != kvm ] || die "ICOUNT=1 counts instructions under TCG: it cannot use ACCEL=kvm"
+	accel=tcg-icount
+elif [ "$accel" = auto ]; then
 	if [ -f "$BUILD/accel" ]; then
 		accel=$(cat "$BUILD/accel")
 	else

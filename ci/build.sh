@@ -2,17 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build one (config, arch) row of ci/matrix from a kernel tree.
 #
-#   ci/build.sh NAME ARCH TREE OUTDIR
+#   ci/build.sh [-c] NAME ARCH TREE OUTDIR
 #
 # tinyconfig, then the row's fragments merged with
 # scripts/kconfig/merge_config.sh, then olddefconfig; every option the
 # fragments request is checked to be really set (merge_config.sh only
 # warns), then the image is built with ccache.  Rows whose run is
 # "objects" compile only the objects ci/objects lists for them, and fail
-# on any compiler warning in those.
+# on any compiler warning in those.  -c: configure OUTDIR only (the same
+# .config, checked the same way), build nothing.
 . "$(dirname "$0")/lib.sh"
 
-[ $# = 4 ] || die "usage: ci/build.sh NAME ARCH TREE OUTDIR"
+config_only=0
+if [ "${1:-}" = -c ]; then
+	config_only=1
+	shift
+fi
+[ $# = 4 ] || die "usage: ci/build.sh [-c] NAME ARCH TREE OUTDIR"
 name=$1 arch=$2 tree=$3 out=$4
 [ -f "$tree/Makefile" ] || die "build: $tree is not a kernel tree"
 # make -C changes directory: O= and the tree must not be relative.
@@ -21,17 +27,8 @@ case "$out" in /*) ;; *) out=$PWD/$out ;; esac
 
 row=$(matrix_row "$name" "$arch") || exit
 read -r _ _ frags run _ <<<"$row"
-# shellcheck disable=SC2046
-set -- $(arch_make_vars "$arch")
-makevars=("$@")
-cross=
-for v in "${makevars[@]}"; do
-	case "$v" in CROSS_COMPILE=*) cross=${v#CROSS_COMPILE=} ;; esac
-done
-need "${cross}gcc" make flex bison bc
-if command -v ccache >/dev/null; then
-	makevars+=("CC=ccache ${cross}gcc" "HOSTCC=ccache gcc")
-fi
+kmake_vars "$arch"
+makevars=("${KMAKEVARS[@]}")
 
 files=()
 IFS=, read -r -a fraglist <<<"$frags"
@@ -81,6 +78,10 @@ awk '
 	cat "$out/config-check.txt" >&2
 	die "config '$name/$arch': the options above are not set as requested (missing dependency?); .config is $out/.config"
 }
+if [ $config_only = 1 ]; then
+	log "configured $name/$arch in $out"
+	exit 0
+fi
 
 if [ "$run" = objects ]; then
 	mapfile -t objs < <(row_objects "$name" "$arch")

@@ -12,16 +12,17 @@
 #      against the patched tree (ci/remaining.sh), and the checker the
 #      series installs run over the patched tree (ci/checker.sh);
 #   5. for each row of ci/matrix in the "check" set (CONFIGS="a b" picks
-#      some): build the patched tree once, and for "boot" rows boot that
-#      kernel in QEMU for every run of ci/guest/runs (ci/boot.sh), the
-#      Debian-root runs with the root of ci/debian-root.sh;
+#      some): build the patched tree once, run sparse over the files of the
+#      series that the row builds, against the base (ci/sparse.sh), and for
+#      "boot" rows boot that kernel in QEMU for every run of ci/guest/runs
+#      (ci/boot.sh), the Debian-root runs with the root of ci/debian-root.sh;
 #   6. the summary, ending in "N passed, N failed" (ci/summarize.sh).
 . "$(dirname "$0")/lib.sh"
 
 set=${CHECK_SET:-check}
 # shellcheck disable=SC2086
 [ -z "${CONFIGS:-}" ] || check_configs "$set" $CONFIGS
-need git quilt gcc make qemu-system-x86_64 cpio busybox b4 perl spatch
+need git quilt gcc make qemu-system-x86_64 cpio busybox b4 perl spatch sparse
 
 rm -rf "$RESULTS" "$TIMES" "$BOOTS" "$BUILD/accel"
 mkdir -p "$RESULTS"
@@ -87,6 +88,7 @@ while read -r name arch _ run _; do
 		result build fail "build $name/$arch"
 		continue
 	fi
+	step "sparse $name/$arch" "$PROJECT/ci/sparse.sh" "$name" "$arch" "$SRC/patched" "$kout" || true
 	[ "$run" = boot ] || continue
 	for r in "${runs[@]}"; do
 		read -r suffix list env root <<<"$r"

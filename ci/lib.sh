@@ -116,6 +116,22 @@ arch_make_vars() {
 	esac
 }
 
+# kmake_vars ARCH: set KMAKEVARS to the make variables of a kernel build
+# for ARCH (ARCH=, CROSS_COMPILE=, and CC=/HOSTCC= through ccache when it
+# is installed); dies if the compiler or a build tool is missing.
+kmake_vars() {
+	local v cross=
+	# shellcheck disable=SC2207
+	KMAKEVARS=($(arch_make_vars "$1")) || exit
+	for v in "${KMAKEVARS[@]}"; do
+		case "$v" in CROSS_COMPILE=*) cross=${v#CROSS_COMPILE=} ;; esac
+	done
+	need "${cross}gcc" make flex bison bc
+	if command -v ccache >/dev/null; then
+		KMAKEVARS+=("CC=ccache ${cross}gcc" "HOSTCC=ccache gcc")
+	fi
+}
+
 # matrix_rows [SET]: the rows of ci/matrix, optionally only those whose
 # "sets" column names SET.  Columns: name arch fragments run sets.
 matrix_rows() {

@@ -1,12 +1,34 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# `make send-dry-run`: what `git send-email` would send for build/mbox,
-# without sending: --dry-run, and an SMTP "server" that refuses anyway.
+# `make send-dry-run`: what `git send-email` would send for each mail
+# thread of build/mbox (ci/mbox.sh), one thread at a time, without
+# sending: --dry-run, and an SMTP "server" that refuses anyway.
+#
+#   ci/send-dry-run.sh [THREAD...]
+#
+# THREAD: a thread's name (as in `threads`) or its K-NAME directory; by
+# default all of them, in order.  MBOX_DIR picks another mbox directory.
 . "$(dirname "$0")/lib.sh"
 
 need git
 git send-email --help >/dev/null 2>&1 || die "git send-email is missing: run 'make setup' (git-email)"
 mbox=${MBOX_DIR:-$BUILD/mbox}
-ls "$mbox"/0*.patch >/dev/null 2>&1 || die "no mails in $mbox: run 'make mbox' first"
-git send-email --dry-run --confirm=never --no-validate --suppress-cc=self \
-	--smtp-server="$PROJECT/ci/no-smtp" "$mbox"/0*.patch </dev/null
+[ -s "$mbox/threads" ] || die "no mail threads in $mbox: run 'make mbox' first"
+mapfile -t all <"$mbox/threads"
+want=("$@")
+[ ${#want[@]} -gt 0 ] || want=("${all[@]}")
+sel=()
+for w in "${want[@]}"; do
+	hit=
+	for th in "${all[@]}"; do
+		[ "$w" = "$th" ] || [ "$w" = "${th#*-}" ] && hit=$th
+	done
+	[ -n "$hit" ] || die "no thread '$w' in $mbox (threads: ${all[*]})"
+	sel+=("$hit")
+done
+for th in "${sel[@]}"; do
+	ls "$mbox/$th"/0*.patch >/dev/null 2>&1 || die "no mails in $mbox/$th: run 'make mbox' again"
+	log "thread $th: git send-email --dry-run of $(ls "$mbox/$th"/0*.patch | wc -l) mail(s)"
+	git send-email --dry-run --confirm=never --no-validate --suppress-cc=self \
+		--smtp-server="$PROJECT/ci/no-smtp" "$mbox/$th"/0*.patch </dev/null
+done

@@ -45,14 +45,14 @@ mkseries() {
 	echo "$d"
 }
 
-# A format-patch mail changing FILE of the base: replace line LINE (as it
-# is in the base, or as given by OLD) with NEW.
+# A format-patch mail changing FILE of the base: replace the text OLD
+# with NEW; SUBJECT is the commit's subject line.
 mkpatch() {
-	local out=$1 file=$2 old=$3 new=$4 wt
+	local out=$1 file=$2 old=$3 new=$4 subject=${5:-"mm/gup: scratch change for the pipeline's tests"} wt
 	wt=$(worktree tooling)
 	grep -qF -- "$old" "$wt/$file" || die "mkpatch: '$old' not in $file"
 	OLD=$old NEW=$new perl -0pi -e 's/\Q$ENV{OLD}\E/$ENV{NEW}/' "$wt/$file"
-	gitc -C "$wt" commit -q -a -m "mm/gup: scratch change for the pipeline's tests
+	gitc -C "$wt" commit -q -a -m "$subject
 
 Only used by ci/tests/run.sh.
 
@@ -117,15 +117,16 @@ mkpatch "$d/patches/0002-two.patch" include/linux/mm.h "#define _LINUX_MM_H" "#d
 /* second */"
 printf '0001-ok.patch\n0002-two.patch\n' >"$d/series"
 printf 'mm/gup: scratch series\n\nUsed by the pipeline tests only.\n' >"$d/patches/cover-letter.txt"
+printf 'thread scratch\ncover cover-letter.txt\n0001-ok.patch\n0002-two.patch\n' >"$d/threads"
 expect_ok "a good series gives one tree through quilt, git am, the mbox and b4 am" \
 	env RESULTS_DIR="$tmp/results" MBOX_DIR="$tmp/mbox" "$PROJECT/ci/identity.sh" -s "$d"
-expect_ok "... with four identical-tree results" \
-	test "$(grep -c '^ok' "$tmp/results/series.tap")" = 4
+expect_ok "... with four identical trees, one thread, numbered, and nothing failed" \
+	test "$(grep -c '^ok' "$tmp/results/series.tap")" = 6 -a "$(grep -c '^not ok' "$tmp/results/series.tap")" = 0
 expect_ok "... and a cover letter plus two numbered patches" \
-	test "$(ls "$tmp/mbox"/000[0-2]-*.patch | wc -l)" = 3
+	test "$(ls "$tmp/mbox/1-scratch"/000[0-2]-*.patch | wc -l)" = 3
 addressed() { grep -q '^To: .*@' "$1" && grep -q '^Cc: .*linux-mm@kvack.org' "$1"; }
 expect_ok "... addressed from MAINTAINERS (To: a maintainer, Cc: linux-mm)" \
-	addressed "$tmp/mbox/0000-cover-letter.patch"
+	addressed "$tmp/mbox/1-scratch/0000-cover-letter.patch"
 expect_ok "... with MAINTAINERS.snippet merged into MAINTAINERS" \
 	grep -qxF "$(grep -m1 . "$PROJECT/MAINTAINERS.snippet")" "$BUILD/MAINTAINERS.merged"
 dry_run() {
@@ -136,6 +137,145 @@ dry_run() {
 expect_ok "... and git send-email --dry-run takes them (nothing is sent)" dry_run
 expect_fail "checkpatch --strict fails a patch with a style error" "ERROR: trailing whitespace" \
 	env RESULTS_DIR="$tmp/results" "$PROJECT/ci/checkpatch.sh" -s "$d"
+
+# Mail threads (`threads`): a scratch series of five patches in three
+# threads, as the real one will be: a fix mailed alone, an mm thread whose
+# mails all go to the union of their recipients, and conversions whose
+# patches each go to their own maintainers.  The threads' mboxes, applied
+# in order with git am and through b4 am, give the quilt tree.
+d=$(mkseries threads)
+mkpatch "$d/patches/0001-fix.patch" drivers/virt/acrn/vm.c "int acrn_vm_destroy(struct acrn_vm *vm)
+{" "int acrn_vm_destroy(struct acrn_vm *vm)
+{
+	/* scratch fix */" "virt: acrn: scratch fix for the pipeline's tests"
+mkpatch "$d/patches/0002-core.patch" mm/gup.c "#include <linux/kernel.h>" "#include <linux/kernel.h>
+/* scratch core */" "mm/gup: scratch core change for the pipeline's tests"
+mkpatch "$d/patches/0003-header.patch" include/linux/mm.h "#define _LINUX_MM_H" "#define _LINUX_MM_H
+/* scratch header */" "mm: scratch header change for the pipeline's tests"
+mkpatch "$d/patches/0004-orangefs.patch" fs/orangefs/orangefs-bufmap.c '#include "protocol.h"' '#include "protocol.h"
+/* scratch conversion */' "orangefs: scratch conversion for the pipeline's tests"
+mkpatch "$d/patches/0005-vmci.patch" drivers/misc/vmw_vmci/vmci_host.c "#include <linux/kernel.h>" "#include <linux/kernel.h>
+/* scratch conversion */" "misc: vmw_vmci: scratch conversion for the pipeline's tests"
+printf '%s\n' 0001-fix.patch 0002-core.patch 0003-header.patch 0004-orangefs.patch 0005-vmci.patch >"$d/series"
+printf 'mm: scratch core\n\nUsed by the pipeline tests only.\n' >"$d/patches/cover-mm.txt"
+printf 'scratch conversions\n\nUsed by the pipeline tests only.\n' >"$d/patches/cover-conv.txt"
+cat >"$d/threads" <<'THREADS'
+# a fix, mailed alone
+thread fix
+cover none
+0001-fix.patch
+
+thread mm
+prefix PATCH mm
+cover cover-mm.txt
+address union
+0002-core.patch
+0003-header.patch
+
+thread conv
+prefix RFC PATCH
+cover cover-conv.txt   # the cover letter goes to everyone
+address per-patch
+0004-orangefs.patch
+0005-vmci.patch
+THREADS
+cp "$d/threads" "$tmp/threads.good"
+m=$tmp/mbox3
+expect_ok "three mail threads give the quilt tree through git am and b4 am, thread after thread" \
+	env RESULTS_DIR="$tmp/results" MBOX_DIR="$m" "$PROJECT/ci/identity.sh" -s "$d"
+expect_ok "... with every check passed" \
+	test "$(grep -c '^ok' "$tmp/results/series.tap")" = 8 -a "$(grep -c '^not ok' "$tmp/results/series.tap")" = 0
+expect_ok "... in three threads, in order" test "$(cat "$m/threads" | paste -s -d ' ')" = "1-fix 2-mm 3-conv"
+subjects() { grep -h '^Subject: ' "$m/$1"/*.patch | sed 's/^Subject: \(\[[^]]*\]\).*/\1/' | paste -s -d ' '; }
+expect_ok "... the fix alone: one [PATCH] mail, no cover letter" \
+	test "$(subjects 1-fix)" = "[PATCH]" -a "$(ls "$m/1-fix" | paste -s -d ' ')" = 0001-virt-acrn-scratch-fix-for-the-pipeline-s-tests.patch
+expect_ok "... the mm thread numbered on its own, with its prefix" \
+	test "$(subjects 2-mm)" = "[PATCH mm 0/2] [PATCH mm 1/2] [PATCH mm 2/2]"
+expect_ok "... the conversions too" \
+	test "$(subjects 3-conv)" = "[RFC PATCH 0/2] [RFC PATCH 1/2] [RFC PATCH 2/2]"
+expect_ok "... each thread's cover letter is its own" \
+	sh -c 'grep -q "^Subject: .*mm: scratch core$" "$1"/2-mm/0000-* && grep -q "^Subject: .*scratch conversions$" "$1"/3-conv/0000-*' - "$m"
+expect_ok "... the fix goes to acrn's maintainer, not to mm's or the others'" \
+	sh -c 'h=$(grep -h "^\(To\|Cc\): " "$1"/1-fix/*); echo "$h" | grep -q "^To: .*fei1.li@intel.com" && ! echo "$h" | grep -q "linux-mm@\|akpm@\|hubcap@\|broadcom"' - "$m"
+expect_ok "... the mm mails all go to the union of their recipients" \
+	sh -c 'test "$(for f in "$1"/2-mm/*; do grep -h "^\(To\|Cc\): " "$f" | md5sum; done | sort -u | wc -l)" = 1 && grep -q "^To: .*akpm@linux-foundation.org" "$1"/2-mm/0000-*' - "$m"
+expect_ok "... the orangefs patch goes to orangefs's maintainers, not vmci's" \
+	sh -c 'h=$(grep -h "^\(To\|Cc\): " "$1"/3-conv/0001-*); echo "$h" | grep -q "^To: .*hubcap@omnibond.com" && echo "$h" | grep -q "devel@lists.orangefs.org" && ! echo "$h" | grep -q "vmw\|broadcom"' - "$m"
+expect_ok "... the vmci patch to vmci's, not orangefs's" \
+	sh -c 'h=$(grep -h "^\(To\|Cc\): " "$1"/3-conv/0002-*); echo "$h" | grep -q "^To: .*bryan-bt.tan@broadcom.com" && ! echo "$h" | grep -q "omnibond\|orangefs"' - "$m"
+expect_ok "... and the conversions' cover letter to both" \
+	sh -c 'h=$(grep -h "^To: " "$1"/3-conv/0000-*); echo "$h" | grep -q hubcap@omnibond.com && echo "$h" | grep -q bryan-bt.tan@broadcom.com' - "$m"
+dry_runs() {
+	local n=$1 out
+	shift
+	out=$(MBOX_DIR="$m" "$PROJECT/ci/send-dry-run.sh" "$@" 2>&1) &&
+		[ "$(printf '%s\n' "$out" | grep -c '^Result: OK')" = "$n" ]
+}
+expect_ok "... git send-email --dry-run takes each thread (nothing is sent)" dry_runs 7
+expect_ok "... or the one asked for" dry_runs 3 conv
+expect_fail "... and refuses a thread that does not exist" "no thread 'nosuch'" \
+	env MBOX_DIR="$m" "$PROJECT/ci/send-dry-run.sh" nosuch
+# What is wrong with the threads is said, with its line, and no mail is made.
+sed -i '/^0005-vmci.patch/d' "$d/threads"
+expect_fail "a patch of the series in no thread is an error" \
+	"series line 5: 0005-vmci.patch is in no thread" "$PROJECT/ci/threads.sh" -s "$d"
+expect_fail "... that fails the series check of make check" \
+	"not ok - threads: the mail threads do not match the series" \
+	env RESULTS_DIR="$tmp/results" MBOX_DIR="$m" sh -c '"$0" -s "$1" >/dev/null 2>&1; rc=$?; cat "$2"; exit $rc' \
+	"$PROJECT/ci/identity.sh" "$d" "$tmp/results/series.tap"
+expect_fail "... and leaves no mail" "no mail" "$PROJECT/ci/mbox.sh" -s "$d" -o "$tmp/mbox-bad"
+expect_ok "... (none at all)" test ! -e "$tmp/mbox-bad"
+cp "$tmp/threads.good" "$d/threads"
+echo 0006-gone.patch >>"$d/threads"
+expect_fail "a thread that names a missing patch is an error" \
+	"threads line [0-9]+: thread 'conv' names 0006-gone.patch, which does not exist" \
+	"$PROJECT/ci/threads.sh" -s "$d"
+cp "$tmp/threads.good" "$d/threads"
+sed -i 's/^0004-orangefs.patch$/0001-fix.patch/' "$d/threads"
+expect_fail "a patch in two threads is an error" "0001-fix.patch is already in thread 'fix'" \
+	"$PROJECT/ci/threads.sh" -s "$d"
+cp "$tmp/threads.good" "$d/threads"
+sed -i 's/^0003-header.patch$/swap/; s/^0004-orangefs.patch$/0003-header.patch/; s/^swap$/0004-orangefs.patch/' "$d/threads"
+expect_fail "threads that do not follow the order of series are an error" \
+	"0004-orangefs.patch comes in thread 'mm' where series has 0003-header.patch" \
+	"$PROJECT/ci/threads.sh" -s "$d"
+cp "$tmp/threads.good" "$d/threads"
+sed -i 's/^cover cover-mm.txt/cover none/' "$d/threads"
+expect_fail "a thread of two patches without a cover letter is an error" \
+	"thread 'mm' has 2 patches: it needs a cover letter" "$PROJECT/ci/threads.sh" -s "$d"
+sed -i 's/^cover none/cover cover-gone.txt/' "$d/threads"
+expect_fail "... and so is a cover letter that does not exist" \
+	"its cover letter patches/cover-gone.txt does not exist" "$PROJECT/ci/threads.sh" -s "$d"
+rm "$d/threads"
+expect_fail "... and a series without threads" "threads does not exist" "$PROJECT/ci/threads.sh" -s "$d"
+
+# sparse (ci/sparse.sh): a scratch patch that casts __user away from a
+# pointer, in a file that the callers/x86_64 row compiles, gives a sparse
+# warning that the base does not have, and the row fails with it; a patch
+# that only changes a comment there passes; a row that builds none of the
+# series' files says so.
+d=$(mkseries sparse)
+mkpatch "$d/patches/0001-user.patch" fs/orangefs/orangefs-bufmap.c "	if (user_desc->total_size < 0 ||" \
+	"	if (!*(char *)user_desc->ptr ||
+	    user_desc->total_size < 0 ||" "orangefs: scratch __user misuse for the pipeline's tests"
+echo 0001-user.patch >"$d/series"
+sp() {
+	rm -f "$tmp/results/sparse.tap"
+	"$PROJECT/ci/apply.sh" -s "$d" tooling-sparse >/dev/null &&
+		env RESULTS_DIR="$tmp/results" sh -c '"$0" "$@" >/dev/null 2>&1; rc=$?; cat "$RESULTS_DIR/sparse.tap"; exit $rc' \
+			"$PROJECT/ci/sparse.sh" -s "$d" "$@" "$SRC/tooling-sparse" "$OUT/tooling-sparse-$2-$1"
+}
+expect_fail "sparse: a new __user misuse fails the row, naming file, function and message" \
+	"^# fs/orangefs/orangefs-bufmap.c: orangefs_bufmap_initialize: warning: cast removes address space '__user' of expression" \
+	sp callers x86_64
+expect_ok "... as one new message on the row's TAP line" grep -q '^not ok - sparse callers/x86_64: 1 new sparse message' "$tmp/results/sparse.tap"
+mkpatch "$d/patches/0001-user.patch" fs/orangefs/orangefs-bufmap.c "	if (user_desc->total_size < 0 ||" \
+	"	/* scratch */
+	if (user_desc->total_size < 0 ||" "orangefs: scratch comment for the pipeline's tests"
+expect_ok "... a patch that adds no sparse message passes" sp callers x86_64
+expect_ok "... after checking the file in both trees" grep -q '^ok - sparse callers/x86_64: no new sparse message in 1 of the series' "$tmp/results/sparse.tap"
+expect_ok "... and a row that builds none of the series' files is skipped with the reason" \
+	sh -c '"$0" "$@" | grep -q "^ok - sparse callers/arm64 # SKIP the row builds none of the 1 .c files"' sp callers arm64
 
 # The semantic patch tests fail a wrong expectation and a .cocci without
 # tests.
