@@ -79,9 +79,12 @@ awk -v title="$title" -v snip="$PROJECT/MAINTAINERS.snippet" '
 # gm OPTIONS... PATCH: get_maintainer.pl's addresses for one patch, one a
 # line.  (It leaves an empty entry for a list given with a name, as
 # "L: Team name <list@...>": drop it, git send-email refuses it.)
+# --no-fixes: the signers of a Fixes: commit come from git history,
+# which a base made from a tarball does not have (git would fail on the
+# commit id); the Fixes: patches name their people in the message.
 gm() {
 	(cd "$wt" && perl scripts/get_maintainer.pl --mpath "$maint" --no-git \
-		--no-git-fallback --no-rolestats --multiline "$@") | sed '/^[[:space:]]*$/d'
+		--no-git-fallback --no-fixes --no-rolestats --multiline "$@") | sed '/^[[:space:]]*$/d'
 }
 # merge FILE...: the addresses of the files, each once (by its address,
 # case-insensitively), in the order first seen.
@@ -93,9 +96,10 @@ merge() {
 		if (!seen[a]++) print
 	}'
 }
-# minus A B: the addresses of file A that are not in file B.
+# minus A B: the addresses of file A that are not in file B (B may be
+# empty, so B's lines are told apart by the file name, not by FNR == NR).
 minus() {
-	awk 'FNR == NR { if (match($0, /<[^>]*>/)) $0 = substr($0, RSTART + 1, RLENGTH - 2); drop[tolower($0)] = 1; next }
+	awk 'FILENAME == ARGV[1] { if (match($0, /<[^>]*>/)) $0 = substr($0, RSTART + 1, RLENGTH - 2); drop[tolower($0)] = 1; next }
 	{ a = $0; if (match(a, /<[^>]*>/)) a = substr(a, RSTART + 1, RLENGTH - 2); if (!drop[tolower(a)]) print }' "$2" "$1"
 }
 # joined FILE: its lines as one header value.

@@ -274,8 +274,9 @@ mkpatch "$d/patches/0001-user.patch" fs/orangefs/orangefs-bufmap.c "	if (user_de
 	if (user_desc->total_size < 0 ||" "orangefs: scratch comment for the pipeline's tests"
 expect_ok "... a patch that adds no sparse message passes" sp callers x86_64
 expect_ok "... after checking the file in both trees" grep -q '^ok - sparse callers/x86_64: no new sparse message in 1 of the series' "$tmp/results/sparse.tap"
+sp callers arm64 >"$tmp/sparse-arm64.tap" 2>&1 || true
 expect_ok "... and a row that builds none of the series' files is skipped with the reason" \
-	sh -c '"$0" "$@" | grep -q "^ok - sparse callers/arm64 # SKIP the row builds none of the 1 .c files"' sp callers arm64
+	grep -q "^ok - sparse callers/arm64 # SKIP the row builds none of the 1 .c files" "$tmp/sparse-arm64.tap"
 
 # The semantic patch tests fail a wrong expectation and a .cocci without
 # tests.
