@@ -47,7 +47,8 @@ ta=$("$PROJECT/ci/mbox.sh" -s "$sdir" -o "$mdir") || {
 mapfile -t threads <"$mdir/threads"
 
 # Every thread is numbered on its own: [PREFIX 0/N] (its cover letter),
-# then [PREFIX 1/N] .. [PREFIX N/N], or one [PREFIX] patch mailed alone.
+# then [PREFIX 1/N] .. [PREFIX N/N] (zero-padded from 10 patches on), or
+# one [PREFIX] patch mailed alone.
 bad=0
 for th in "${threads[@]}"; do
 	subjects=$(grep -h -m1 '^Subject: ' "$mdir/$th"/*.patch | sed 's/^Subject: //')
@@ -57,9 +58,12 @@ for th in "${threads[@]}"; do
 		{ b = substr($0, 2, RLENGTH - 3) }
 		n == 1 { if (b ~ / [0-9]+\/[0-9]+$/) bad = 1; next }
 		{
-			want = " " (NR - 1) "/" (n - 1)
-			if (substr(b, length(b) - length(want) + 1) != want) bad = 1
-			p = substr(b, 1, length(b) - length(want))
+			# git format-patch pads the number to the width of the
+			# total (01/22): compare the numbers, not the text.
+			if (!match(b, / [0-9]+\/[0-9]+$/)) { bad = 1; next }
+			split(substr(b, RSTART + 1), k, "/")
+			if (k[1] + 0 != NR - 1 || k[2] + 0 != n - 1) bad = 1
+			p = substr(b, 1, RSTART - 1)
 			if (NR > 1 && p != prefix) bad = 1
 			prefix = p
 		}
