@@ -154,22 +154,6 @@ static int get_buffer(struct buffer *b, enum kind kind)
 	return -1;
 }
 
-/* Pins still held after the I/O: io completion may drop the last ones. */
-static long long settle(const struct pin_stats *before)
-{
-	struct pin_stats now;
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		if (read_pin_stats(&now))
-			return -1;
-		if (!outstanding(&now, before))
-			return 0;
-		usleep(20000);
-	}
-	return outstanding(&now, before);
-}
-
 /* User pages the iovecs cover. */
 static unsigned long pages_of(const struct iovec *iov, int n)
 {
@@ -263,7 +247,7 @@ static void transfer(const char *name, int write, int fd, struct iovec *iov,
 		got = preadv(fd, iov, n, off);
 	read_pin_stats(&after);
 	acquired = after.acquired - before.acquired;
-	held = settle(&before);
+	held = pins_settle(&before);
 
 	if (got != (ssize_t)len) {
 		ksft_test_result_fail("%s: %s: O_DIRECT %s of %zu bytes returned %zd (%s)\n",

@@ -52,4 +52,25 @@ static inline long long outstanding(const struct pin_stats *now,
 	       (long long)(now->released - then->released);
 }
 
+/*
+ * Pins still held since @then once the I/O's asynchronous completion has
+ * had two seconds to run: netfs (9p) and NFS drop the last pins of a
+ * direct I/O from a work item, after the system call has returned.  A
+ * pin that is leaked stays outstanding; -1 if the counters cannot be read.
+ */
+static inline long long pins_settle(const struct pin_stats *then)
+{
+	struct pin_stats now;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (read_pin_stats(&now))
+			return -1;
+		if (!outstanding(&now, then))
+			return 0;
+		usleep(20000);
+	}
+	return outstanding(&now, then);
+}
+
 #endif
