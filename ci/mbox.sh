@@ -164,7 +164,11 @@ for t in "${threads[@]}"; do
 		git -C "$wt" config "branch.$branch.description" "$(cat "$cover")"
 		args+=(--cover-letter --cover-from-description=subject)
 	fi
-	git -C "$wt" format-patch -q "${args[@]}" "${commits[$((first - 1))]}^..$branch"
+	# The cover letter is from the author of the thread's patches (git
+	# takes it from the committer identity, which a new machine lacks).
+	git -c user.name="$(git -C "$wt" log -1 --format=%an "${commits[$((first - 1))]}")" \
+		-c user.email="$(git -C "$wt" log -1 --format=%ae "${commits[$((first - 1))]}")" \
+		-C "$wt" format-patch -q "${args[@]}" "${commits[$((first - 1))]}^..$branch"
 	mails=("$tmp"/*.patch)
 	off=0
 	[ "$cover" = none ] || off=1
