@@ -29,6 +29,9 @@ done
 for th in "${sel[@]}"; do
 	ls "$mbox/$th"/0*.patch >/dev/null 2>&1 || die "no mails in $mbox/$th: run 'make mbox' again"
 	log "thread $th: git send-email --dry-run of $(ls "$mbox/$th"/0*.patch | wc -l) mail(s)"
+	# The sender is the author of the mails (git's identity would be
+	# asked for otherwise, and a new machine has none).
+	from=$(sed -n 's/^From: //p' "$(ls "$mbox/$th"/0*.patch | head -n 1)" | head -n 1)
 	git send-email --dry-run --confirm=never --no-validate --suppress-cc=self \
-		--smtp-server="$PROJECT/ci/no-smtp" "$mbox/$th"/0*.patch </dev/null
+		--from="$from" --smtp-server="$PROJECT/ci/no-smtp" "$mbox/$th"/0*.patch </dev/null
 done
