@@ -11,7 +11,9 @@
 . "$(dirname "$0")/lib.sh"
 
 need git
-git send-email --help >/dev/null 2>&1 || die "git send-email is missing: run 'make setup' (git-email)"
+# (not `git send-email --help`: that opens the manual page, and a machine
+# without man-db fails it with send-email installed)
+[ -x "$(git --exec-path)/git-send-email" ] || die "git send-email is missing: run 'make setup' (git-email)"
 mbox=${MBOX_DIR:-$BUILD/mbox}
 [ -s "$mbox/threads" ] || die "no mail threads in $mbox: run 'make mbox' first"
 mapfile -t all <"$mbox/threads"

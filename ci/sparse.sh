@@ -40,6 +40,14 @@ base=$SRC/base
 bout=$OUT/sparse-base-$arch-$name
 label="sparse $name/$arch"
 
+# Debian 12's sparse (0.6.4) refuses the -march=..._zicsr_zifencei that
+# the kernel gives riscv64 ("invalid argument to '-march'") before it
+# reads a line: it cannot check that architecture at all.
+if [ "$arch" = riscv64 ] && ! echo "int x;" | sparse --arch=riscv64 -march=rv64imac_zicsr_zifencei - >/dev/null 2>&1; then
+	result sparse skip "$label" "sparse $(sparse --version 2>/dev/null) cannot parse riscv64's -march"
+	exit 0
+fi
+
 # The .c files the series creates or changes.
 mapfile -t entries < <(series_entries "$sdir/series")
 mapfile -t touched < <(for p in "${entries[@]}"; do
