@@ -105,12 +105,9 @@ tb=
 mbxs=()
 for th in "${threads[@]}"; do
 	mkdir -p "$b4dir/$th"
-	# b4 am stops without a git identity (a new machine has none): give
-	# its git calls the pipeline's, as gitc does.
-	if (cd "$wt" && GIT_CONFIG_COUNT=2 \
-		GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="${GIT_COMMITTER_NAME:-ci}" \
-		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="${GIT_COMMITTER_EMAIL:-ci@example.org}" \
-		b4 --offline-mode --no-stdin am -m "$mdir/$th.mbox" -o "$b4dir/$th") \
+	# b4 am stops without a git identity (a new machine has none).
+	if (cd "$wt" && with_ci_identity b4 --offline-mode --no-stdin am \
+		-m "$mdir/$th.mbox" -o "$b4dir/$th") \
 		>"$b4dir/$th.log" 2>&1; then
 		mbx=$(ls "$b4dir/$th"/*.mbx 2>/dev/null | head -n 1)
 		if [ -n "$mbx" ]; then
