@@ -6,6 +6,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 group=tooling
+# These tests also run inside `make matrix` (CHECK_SET=matrix) and `make
+# check CONFIGS=...`: the runs they start must not inherit that choice.
+unset CHECK_SET CONFIGS
 rm -f "$RESULTS/$group.tap"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/foll-pin-tests.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
