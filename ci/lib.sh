@@ -190,9 +190,9 @@ tree_hash() {
 
 # Identity used for scratch commits in the pipeline's own trees; the
 # patches keep their authors, this only fills the committer.
-gitc() { git -c user.name="${GIT_COMMITTER_NAME:-ci}" -c user.email="${GIT_COMMITTER_EMAIL:-ci@example.org}" "$@"; }
-# with_ci_identity CMD...: CMD with gitc's identity in every git it runs
-# (for tools that call git themselves, as b4 does).
+gitc() { with_ci_identity git "$@"; }
+# with_ci_identity CMD...: CMD with that identity in every git it runs
+# (also for tools that call git themselves, as b4 does).
 with_ci_identity() {
 	GIT_CONFIG_COUNT=2 \
 		GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="${GIT_COMMITTER_NAME:-ci}" \
