@@ -7,6 +7,7 @@
 #   BUILD_DIR=dir     where trees, builds, logs and results go (./build)
 #   JOBS=n            parallel make jobs (nproc + 1)
 #   THREAD="a b"      send-dry-run: only these mail threads (see `threads`)
+#   FROM=n            bisect: start at patch n (1..n-1 applied, not built)
 
 SHELL := /bin/bash
 CI := ci
@@ -43,7 +44,7 @@ mbox:
 send-dry-run: mbox
 	@$(CI)/send-dry-run.sh $(THREAD)
 
-## bisect        build the minimal config after every patch of the series
+## bisect        build the minimal config after every patch (FROM=N: from patch N)
 bisect:
 	@$(CI)/bisect.sh
 

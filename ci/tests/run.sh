@@ -74,6 +74,16 @@ expect_ok "... and nothing was created" test ! -e "$tmp/build1/src/base"
 expect_fail "KERNEL_SRC that does not exist is refused" "no such directory" \
 	env KERNEL_SRC="$tmp/nonexistent" BUILD_DIR="$tmp/build1" "$PROJECT/ci/base.sh"
 
+# make bisect FROM=N outside the series, or not a patch number: refused
+# before anything is built or created.
+expect_fail "make bisect FROM=0 is refused" \
+	"FROM=0: give the number of the patch to start at, 1 to" \
+	env FROM=0 BUILD_DIR="$tmp/bisect1" "$PROJECT/ci/bisect.sh"
+expect_fail "make bisect FROM past the series' end is refused" \
+	"FROM=100000, but the series has [0-9]+ patches" \
+	env FROM=100000 BUILD_DIR="$tmp/bisect1" "$PROJECT/ci/bisect.sh"
+expect_ok "... and nothing was created" test ! -e "$tmp/bisect1"
+
 # Unknown config names.
 expect_fail "an unknown config name is refused by make check" \
 	"unknown config 'nosuch'; configs of 'make check': base callers debug nommu nothp" \
