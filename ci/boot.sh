@@ -58,7 +58,9 @@ if [ -n "${ROOT_IMAGE:-}" ]; then
 fi
 
 # qemu ACCEL LOGDIR TIMEOUT CMDLINE: one boot, serial ports to files.
-# ACCEL is kvm, tcg or tcg-icount.
+# ACCEL is kvm, tcg or tcg-icount.  printk.devkmsg=on: the marks that the
+# guest's /init writes to the kernel log before and after each test are
+# not rate limited away.
 qemu() {
 	local accel=$1 dir=$2 limit=$3 cmdline=$4 cpu smp=$QEMU_SMP
 	case $accel in
@@ -72,7 +74,7 @@ qemu() {
 	machine_lock timeout -s KILL "$limit" "$QEMU_BIN" $QEMU_MACHINE $accel $cpu \
 		-smp "$smp" -m "$QEMU_MEM" -nodefaults -display none \
 		-no-reboot -kernel "$kernel" -initrd "$initrd" "${share_args[@]}" "${disk_args[@]}" \
-		-append "console=$CONSOLE results=$RESULTS_TTY panic=-1 $cmdline" \
+		-append "console=$CONSOLE results=$RESULTS_TTY panic=-1 printk.devkmsg=on $cmdline" \
 		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
 		</dev/null >"$dir/qemu.log" 2>&1
 }

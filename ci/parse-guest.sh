@@ -72,6 +72,14 @@ splat='WARNING:|BUG:|BUG |KASAN|UBSAN|Oops|Kernel panic|general protection fault
 if hits=$(grep -aE "$splat" "$dir/console.log" | head -n 5) && [ -n "$hits" ]; then
 	echo "not ok - $label: kernel log has warnings or bug reports (see $dir/console.log):"
 	printf '%s\n' "$hits" | sed 's/^/#   /'
+	# The first report in full, and what the guest was running then
+	# (ci/guest/init marks each test in the kernel log), so that a
+	# failure on a machine whose logs are gone can still be read.
+	awk -v re="$splat" '
+		/guest: (BEGIN|END|DONE)/ && !n { where = $0 }
+		$0 ~ re && !n { print "#   first report, after: " (where == "" ? "(no test started yet)" : where) }
+		$0 ~ re || n { if (n < 60) print "#   | " $0; n++ }
+	' "$dir/console.log" | head -n 61
 elif ! grep -aq 'Linux version' "$dir/console.log"; then
 	echo "not ok - $label: the kernel printed nothing on the console"
 else

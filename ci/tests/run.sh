@@ -425,7 +425,7 @@ expect_ok "... and leaves no root or image behind" \
 g=$tmp/guest
 mkdir -p "$g"
 printf '## BEGIN a\r\nok 1 fine\r\n## END a rc=0\r\n## BEGIN b\r\nnot ok 1 broken\r\n## END b rc=1\r\n## BEGIN c\r\n## END c rc=1\r\n## BEGIN d\r\nok 1 # SKIP no such feature\r\n## END d rc=4\r\n## BEGIN e\r\nok 1 started\r\n' >"$g/results.log"
-printf 'Linux version 6.12\nWARNING: CPU: 0 PID: 1 at mm/gup.c:1 x\n' >"$g/console.log"
+printf 'Linux version 6.12\nguest: BEGIN a\nguest: END a rc=0\nguest: BEGIN b\nWARNING: CPU: 0 PID: 1 at mm/gup.c:1 x\nRIP: 0010:x+0x1/0x2\nguest: END b rc=1\n' >"$g/console.log"
 "$PROJECT/ci/parse-guest.sh" t "$g" >"$g/out.tap"
 expect_ok "guest parser: a passing test is ok" grep -q '^ok - t: a: fine' "$g/out.tap"
 expect_ok "guest parser: a failing test fails" grep -q '^not ok - t: b: broken' "$g/out.tap"
@@ -434,6 +434,9 @@ expect_ok "guest parser: a skip keeps its reason" grep -q '^ok - t: d: # SKIP no
 expect_ok "guest parser: a test cut short fails" grep -q '^not ok - t: e: did not finish' "$g/out.tap"
 expect_ok "guest parser: missing FOLL_PIN counters fail" grep -q '^not ok - t: FOLL_PIN counters were not reported' "$g/out.tap"
 expect_ok "guest parser: a WARNING in the kernel log fails" grep -q '^not ok - t: kernel log has warnings' "$g/out.tap"
+expect_ok "guest parser: ... names the test that was running" \
+	grep -q '^#   first report, after: guest: BEGIN b$' "$g/out.tap"
+expect_ok "guest parser: ... and shows the whole report" grep -q '^#   | RIP: 0010:x+0x1/0x2$' "$g/out.tap"
 printf '## ROOT /dev/vda cannot be mounted\r\n## BEGIN n\r\nBail out! the Debian root /dev/vda cannot be mounted\r\n## END n rc=1\r\n## VMSTAT nr_foll_pin_acquired=1 nr_foll_pin_released=1\r\n## DONE\r\n' >"$g/results.log"
 "$PROJECT/ci/parse-guest.sh" t "$g" >"$g/out.tap"
 expect_ok "guest parser: a Debian root that cannot be mounted fails its tests" \
