@@ -8,7 +8,8 @@
 # LABEL names the results ($BUILD/results/LABEL.tap).  ROOT_IMAGE=FILE
 # attaches that ext4 image (ci/debian-root.sh) as a virtio-blk disk, with
 # a throw-away overlay so that the image itself is never written, and the
-# guest's /init runs the tests chrooted into it.  The accelerator is
+# guest's /init runs the tests chrooted into it; a blank 512 MiB disk with
+# serial number "scratch" comes with it, for the tests' block I/O.  The accelerator is
 # TCG unless a short KVM probe boot reaches userspace (ACCEL=tcg|kvm|auto,
 # default auto; the probe's verdict is kept in $BUILD/accel for the run).
 #
@@ -53,8 +54,17 @@ fi
 disk_args=()
 if [ -n "${ROOT_IMAGE:-}" ]; then
 	[ -f "$ROOT_IMAGE" ] || die "boot: no root image at $ROOT_IMAGE"
-	disk_args=(-drive "file=$ROOT_IMAGE,if=virtio,format=raw,snapshot=on,cache=unsafe")
+	disk_args=(-drive "file=$ROOT_IMAGE,if=none,id=root,format=raw,snapshot=on,cache=unsafe"
+		-device "virtio-blk-pci,drive=root")
 	KERNEL_CMDLINE="$KERNEL_CMDLINE droot=vda"
+	# A blank disk for the tests' block I/O (selftests/uring_fio.sh),
+	# found by its serial number; sparse, removed after the boot.  Both
+	# are -device, so that the root comes first (vda).
+	scratch=$logdir/scratch.img
+	rm -f "$scratch"
+	truncate -s 512M "$scratch"
+	disk_args+=(-drive "file=$scratch,if=none,id=scratch,format=raw,cache=unsafe"
+		-device "virtio-blk-pci,drive=scratch,serial=scratch")
 fi
 
 # qemu ACCEL LOGDIR TIMEOUT CMDLINE: one boot, serial ports to files.
@@ -108,6 +118,7 @@ t0=$(date +%s)
 rc=0
 qemu "$accel" "$logdir" "$limit" "$KERNEL_CMDLINE $extra" || rc=$?
 echo "$label	$accel	$(($(date +%s) - t0))s	qemu rc=$rc" >>"$BOOTS"
+[ -z "${scratch:-}" ] || rm -f "$scratch"
 [ $rc = 137 ] && warn "$label: QEMU killed after ${limit}s"
 
 mkdir -p "$RESULTS"
