@@ -155,6 +155,50 @@ done >"$BUILD/bench/samples"
 		print "folios pat/fol: the same against pin_user_pages_fast() of the patched kernel, in the same boots."
 		print "spread: the largest (max - min) / median of the totals of the three cells of the row."
 	}' "$BUILD/bench/samples"
+	echo
+	echo "io_uring: IORING_REGISTER_BUFFERS + IORING_UNREGISTER_BUFFERS of one 1 GiB"
+	echo "buffer (selftests/uring_reg_bench.c), register + unregister = total, medians."
+	awk '
+	function median(list,   n, a, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++) {
+			t = a[i]
+			for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--)
+				a[j + 1] = a[j]
+			a[j + 1] = t
+		}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	$4 ~ /^ureg-/ {
+		k = $1 " " $2 " " $4
+		tot[k] = tot[k] " " ($5 + $6); get[k] = get[k] " " $5; put[k] = put[k] " " $6; n[k]++
+	}
+	function cell(k) {
+		if (!n[k]) return sprintf("%30s", "(no samples)")
+		return sprintf("%9.0f + %8.0f = %9.0f", median(get[k]), median(put[k]), median(tot[k]))
+	}
+	END {
+		split("T 4KiB-pages t PMD-THP H hugetlb-2MiB G hugetlb-1GiB", m, " ")
+		split("tcg icount", clocks, " ")
+		unit["tcg"] = "tcg us"; unit["icount"] = "icount kinsn"
+		printf "\n%-13s %-12s %3s | %-30s | %-30s | %9s | %9s\n", "memory", "clock", "n",
+			"base", "patched", "pat/base", "base/pat"
+		for (i = 1; i <= 8; i += 2) {
+			for (c = 1; c <= 2; c++) {
+				ck = clocks[c]
+				b = ck " base ureg-" m[i]; p = ck " patched ureg-" m[i]
+				r1 = r2 = sprintf("%9s", "-")
+				if (n[b] && n[p] && median(tot[b]) > 0 && median(tot[p]) > 0) {
+					r1 = sprintf("%9.3f", median(tot[p]) / median(tot[b]))
+					r2 = sprintf("%9.2f", median(tot[b]) / median(tot[p]))
+				}
+				printf "%-13s %-12s %3d | %s | %s | %s | %s\n", c == 1 ? m[i + 1] : "", unit[ck], n[b],
+					cell(b), cell(p), r1, r2
+			}
+		}
+		print "\npat/base: patched time over base time (below 1: faster); base/pat: how many"
+		print "times faster the patched kernel registers and unregisters."
+	}' "$BUILD/bench/samples"
 } | tee "$BUILD/bench/table.txt"
 echo "(table: $BUILD/bench/table.txt; samples: $BUILD/bench/samples; guest logs: $BUILD/bench/{base,patched}[-icount]-N)"
 "$PROJECT/ci/summarize.sh" || die "a benchmark guest reported failures (see above)"
