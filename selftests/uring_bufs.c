@@ -13,7 +13,7 @@
  *   - one buffer across three VMAs: hugetlb, 4 KiB pages and THP;
  *   - the same memory registered twice in one ring (a huge page charged
  *     once) and a buffer replaced by IORING_REGISTER_BUFFERS_UPDATE;
- *   - a buffer of 4 KiB pages or THP with an unmapped page near its end,
+ *   - a buffer of 4 KiB pages or THP with a PROT_NONE page near its end,
  *     refused with EFAULT without leaving a pin.
  *
  * While a buffer is registered, its pages are pinned: at least one pin
@@ -579,8 +579,8 @@ out_unmap:
 }
 
 /*
- * A buffer with an unmapped page in it is refused with EFAULT, after the
- * pages before the hole were pinned (past the first 512 of them, so that
+ * A buffer with an inaccessible (PROT_NONE) page in it is refused with
+ * EFAULT, after the pages before the hole were pinned (past the first 512 of them, so that
  * more than one batch of segments was taken): every pin is dropped, and
  * the ring registers a good buffer afterwards.
  */
@@ -605,13 +605,20 @@ static void run_hole(int thp)
 		ksft_test_result_fail("%s: mmap: %s\n", name, strerror(errno));
 		return;
 	}
-	madvise(p, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-	touch(p, len);
-	munmap(p + hole, pagesize);
 	if (read_pin_stats(&before) || io_uring_queue_init(4, &ring, 0)) {
 		ksft_test_result_fail("%s: no pin counters or no ring\n", name);
 		munmap(map, maplen);
 		return;
+	}
+	madvise(p, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	touch(p, len);
+	/*
+	 * Not munmap(): a later mapping (the ring's, say) could fill a
+	 * hole.  A PROT_NONE page cannot be pinned either.
+	 */
+	if (mprotect(p + hole, pagesize, PROT_NONE)) {
+		ksft_test_result_fail("%s: mprotect: %s\n", name, strerror(errno));
+		goto out;
 	}
 	iov.iov_base = p + 3;
 	iov.iov_len = len - 3;
