@@ -91,6 +91,62 @@ for t in base patched; do
 	for b in $(seq "$INBOOTS"); do samples icount "$t" "$t-icount-$b" "$b"; done
 done >"$BUILD/bench/samples"
 
+# Medians of "clock kernel boot id get put" samples, for the tables below.
+AWK_STATS='
+function sort(list, a,   n, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 2; i <= n; i++) {
+		t = a[i]
+		for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--)
+			a[j + 1] = a[j]
+		a[j + 1] = t
+	}
+	return n
+}
+function median(list,   n, a) {
+	n = sort(list, a)
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+# one sample: clock, kernel and test id make the key
+function add(   k) {
+	k = $1 " " $2 " " $4
+	tot[k] = tot[k] " " ($5 + $6); get[k] = get[k] " " $5; put[k] = put[k] " " $6; n[k]++
+}
+function cell(k) {
+	if (!n[k]) return sprintf("%30s", "(no samples)")
+	return sprintf("%9.0f + %8.0f = %9.0f", median(get[k]), median(put[k]), median(tot[k]))
+}
+'
+
+# pair_table PREFIX NOTE: base against patched for the tests PREFIX-T, -t,
+# -H and -G (one row per memory kind and clock); NOTE ends the legend.
+pair_table() {
+	awk -v pre="$1" -v note="$2" "$AWK_STATS"'
+	index($4, pre) == 1 { add() }
+	END {
+		split("T 4KiB-pages t PMD-THP H hugetlb-2MiB G hugetlb-1GiB", m, " ")
+		split("tcg icount", clocks, " ")
+		unit["tcg"] = "tcg us"; unit["icount"] = "icount kinsn"
+		printf "\n%-13s %-12s %3s | %-30s | %-30s | %9s | %9s\n", "memory", "clock", "n",
+			"base", "patched", "pat/base", "base/pat"
+		for (i = 1; i <= 8; i += 2) {
+			for (c = 1; c <= 2; c++) {
+				ck = clocks[c]
+				b = ck " base " pre m[i]; p = ck " patched " pre m[i]
+				r1 = r2 = sprintf("%9s", "-")
+				if (n[b] && n[p] && median(tot[b]) > 0 && median(tot[p]) > 0) {
+					r1 = sprintf("%9.3f", median(tot[p]) / median(tot[b]))
+					r2 = sprintf("%9.2f", median(tot[b]) / median(tot[p]))
+				}
+				printf "%-13s %-12s %3d | %s | %s | %s | %s\n", c == 1 ? m[i + 1] : "", unit[ck], n[b],
+					cell(b), cell(p), r1, r2
+			}
+		}
+		print "\npat/base: patched time over base time (below 1: faster); base/pat: how many"
+		print note
+	}' "$BUILD/bench/samples"
+}
+
 {
 	echo "gup_test, 1 GiB pinned and unpinned in one call, $name/$arch config."
 	echo "tcg:    wall time under multi-threaded TCG, in microseconds."
@@ -98,35 +154,14 @@ done >"$BUILD/bench/samples"
 	echo "        guest clock counts 1 ns per instruction, gup_test reports us)."
 	echo "Medians of n samples: pin + unpin = total.  pages = pin_user_pages_fast() +"
 	echo "unpin_user_pages(); folios = pin_user_folios_fast() + unpin_user_folio_segs()."
-	awk '
-	function sort(list, a,   n, i, j, t) {
-		n = split(list, a, " ")
-		for (i = 2; i <= n; i++) {
-			t = a[i]
-			for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--)
-				a[j + 1] = a[j]
-			a[j + 1] = t
-		}
-		return n
-	}
-	function median(list,   n, a) {
-		n = sort(list, a)
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
+	awk "$AWK_STATS"'
 	# (max - min) / median of the totals, in percent
 	function spread(k,   n, a, m) {
 		n = sort(tot[k], a)
 		m = median(tot[k])
 		return m > 0 ? 100 * (a[n] - a[1]) / m : 0
 	}
-	{
-		k = $1 " " $2 " " $4
-		tot[k] = tot[k] " " ($5 + $6); get[k] = get[k] " " $5; put[k] = put[k] " " $6; n[k]++
-	}
-	function cell(k) {
-		if (!n[k]) return sprintf("%30s", "(no samples)")
-		return sprintf("%9.0f + %8.0f = %9.0f", median(get[k]), median(put[k]), median(tot[k]))
-	}
+	{ add() }
 	function ratio(a, b) {
 		return (n[a] && n[b] && median(tot[b]) > 0) ? sprintf("%8.3f", median(tot[a]) / median(tot[b])) : sprintf("%8s", "-")
 	}
@@ -158,47 +193,12 @@ done >"$BUILD/bench/samples"
 	echo
 	echo "io_uring: IORING_REGISTER_BUFFERS + IORING_UNREGISTER_BUFFERS of one 1 GiB"
 	echo "buffer (selftests/uring_reg_bench.c), register + unregister = total, medians."
-	awk '
-	function median(list,   n, a, i, j, t) {
-		n = split(list, a, " ")
-		for (i = 2; i <= n; i++) {
-			t = a[i]
-			for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--)
-				a[j + 1] = a[j]
-			a[j + 1] = t
-		}
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
-	$4 ~ /^ureg-/ {
-		k = $1 " " $2 " " $4
-		tot[k] = tot[k] " " ($5 + $6); get[k] = get[k] " " $5; put[k] = put[k] " " $6; n[k]++
-	}
-	function cell(k) {
-		if (!n[k]) return sprintf("%30s", "(no samples)")
-		return sprintf("%9.0f + %8.0f = %9.0f", median(get[k]), median(put[k]), median(tot[k]))
-	}
-	END {
-		split("T 4KiB-pages t PMD-THP H hugetlb-2MiB G hugetlb-1GiB", m, " ")
-		split("tcg icount", clocks, " ")
-		unit["tcg"] = "tcg us"; unit["icount"] = "icount kinsn"
-		printf "\n%-13s %-12s %3s | %-30s | %-30s | %9s | %9s\n", "memory", "clock", "n",
-			"base", "patched", "pat/base", "base/pat"
-		for (i = 1; i <= 8; i += 2) {
-			for (c = 1; c <= 2; c++) {
-				ck = clocks[c]
-				b = ck " base ureg-" m[i]; p = ck " patched ureg-" m[i]
-				r1 = r2 = sprintf("%9s", "-")
-				if (n[b] && n[p] && median(tot[b]) > 0 && median(tot[p]) > 0) {
-					r1 = sprintf("%9.3f", median(tot[p]) / median(tot[b]))
-					r2 = sprintf("%9.2f", median(tot[b]) / median(tot[p]))
-				}
-				printf "%-13s %-12s %3d | %s | %s | %s | %s\n", c == 1 ? m[i + 1] : "", unit[ck], n[b],
-					cell(b), cell(p), r1, r2
-			}
-		}
-		print "\npat/base: patched time over base time (below 1: faster); base/pat: how many"
-		print "times faster the patched kernel registers and unregisters."
-	}' "$BUILD/bench/samples"
+	pair_table ureg- "times faster the patched kernel registers and unregisters."
+	echo
+	echo "Block direct I/O: process CPU time of 1000 O_DIRECT pread()s of 1 MiB from a"
+	echo "loop device (selftests/dio_bench.c), medians; the get column is all of it"
+	echo "(so: ns, or with icount instructions, per read)."
+	pair_table dio- "times less CPU an O_DIRECT read costs on the patched kernel."
 } | tee "$BUILD/bench/table.txt"
 echo "(table: $BUILD/bench/table.txt; samples: $BUILD/bench/samples; guest logs: $BUILD/bench/{base,patched}[-icount]-N)"
 "$PROJECT/ci/summarize.sh" || die "a benchmark guest reported failures (see above)"
