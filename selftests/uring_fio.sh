@@ -12,9 +12,9 @@
 #   - ioengine=io_uring, fixedbufs=1, registerfiles=1: the buffers are
 #     pinned once at IORING_REGISTER_BUFFERS and the I/O sees ITER_BVEC
 #     iterators; from 4 KiB pages (iomem=malloc with THP off), PMD-mapped
-#     THP (iomem=mmap with THP always; thp_fault_alloc must grow) and 2 MiB
-#     hugetlb (iomem=mmaphuge; not shmhuge, the configs have no SysV IPC);
-#   - ioengine=psync and ioengine=libaio from THP and from hugetlb: the
+#     THP (iomem=mmap with THP always; AnonHugePages must grow) and 2 MiB
+#     hugetlb (iomem=mmaphuge, and iomem=shmhuge: SysV shared memory);
+#   - ioengine=io_uring, psync and libaio from THP and from hugetlb: the
 #     user pages are pinned for each I/O by the block layer.
 #
 # Every case checks that nr_foll_pin_acquired grew and that every pin is
@@ -94,10 +94,13 @@ cases() {
 	run_case "$label: fio io_uring, 2 MiB hugetlb" 2 \
 		fio $fio_opts --name=ahuge --filename="$target" --ioengine=io_uring \
 		--iodepth=4 --iomem=mmaphuge:/dev/hugepages/uring_fio.a
+	run_case "$label: fio io_uring fixedbufs, 2 MiB hugetlb SysV shm" 2 \
+		fio $fio_opts --name=ushm --filename="$target" --ioengine=io_uring \
+		--fixedbufs=1 --registerfiles=1 --iodepth=4 --iomem=shmhuge
 	if [ "$has_thp" = 1 ]; then
 		thp_mode always
 		# iomem_align=2M: fio's buffers start on a huge page boundary.
-		for e in io_uring-fixedbufs io_uring psync; do
+		for e in io_uring-fixedbufs io_uring psync libaio; do
 			opts="--ioengine=${e%-fixedbufs} --iodepth=4"
 			[ "$e" = io_uring-fixedbufs ] &&
 				opts="$opts --fixedbufs=1 --registerfiles=1"
@@ -114,6 +117,9 @@ cases() {
 	run_case "$label: fio psync, 2 MiB hugetlb" 2 \
 		fio $fio_opts --name=phuge --filename="$target" --ioengine=psync \
 		--iomem=mmaphuge:/dev/hugepages/uring_fio.p
+	run_case "$label: fio libaio, 2 MiB hugetlb" 2 \
+		fio $fio_opts --name=lhuge --filename="$target" --ioengine=libaio \
+		--iodepth=4 --iomem=mmaphuge:/dev/hugepages/uring_fio.l
 }
 
 echo "TAP version 13"
