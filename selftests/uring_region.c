@@ -18,7 +18,9 @@
  * kernel takes from the user's buffer ring (data and buffer ids checked).
  * While the ring exists exactly one FOLL_PIN pin per page of its regions
  * is held (nr_foll_pin_acquired - nr_foll_pin_released), on v7.3 and with
- * the series alike; once it is closed, none.
+ * the series alike; once it is closed, none.  And exactly the regions of
+ * more than one page that are not in one folio are vmap()ed: the vmap
+ * areas of /proc/vmallocinfo grow by that many while the ring exists.
  *
  * Bad regions are refused and leave no pin: rings at an address that is
  * not page aligned (EINVAL), and rings over a PROT_NONE page (EFAULT).
@@ -46,6 +48,22 @@
 #define BGID		7
 
 static int filefd;
+
+/* The vmap() areas in /proc/vmallocinfo, or -1 if it cannot be read. */
+static int count_vmaps(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen("/proc/vmallocinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, " vmap"))
+			n++;
+	fclose(f);
+	return n;
+}
 
 static int sys_setup(unsigned int entries, struct io_uring_params *p)
 {
@@ -282,16 +300,18 @@ static int thp_mapped(char *p)
 
 /*
  * Rings at @buf + @roff, SQEs at @buf + @soff, the buffer ring at @buf +
- * @boff and its buffers at @buf + @doff: one test result.
+ * @boff and its buffers at @buf + @doff, of which @vmaps regions must be
+ * vmap()ed: one test result.
  */
 static void one_case(const char *desc, char *buf, size_t roff, size_t soff,
-		     size_t boff, size_t doff)
+		     size_t boff, size_t doff, int vmaps)
 {
 	struct pin_stats before, now;
 	long long held, want;
+	int ret, v0, v1;
 	struct ring r;
-	int ret;
 
+	v0 = count_vmaps();
 	if (read_pin_stats(&before)) {
 		ksft_test_result_fail("%s: no FOLL_PIN counters\n", desc);
 		return;
@@ -307,6 +327,7 @@ static void one_case(const char *desc, char *buf, size_t roff, size_t soff,
 		ret = run_buf_ring(&r, (void *)(buf + boff), buf + doff);
 	read_pin_stats(&now);
 	held = outstanding(&now, &before);
+	v1 = count_vmaps();
 	close(r.fd);
 	if (ret) {
 		ksft_test_result_fail("%s: %s\n", desc, ret == -1 ? "a NOP's CQE is wrong" :
@@ -319,9 +340,14 @@ static void one_case(const char *desc, char *buf, size_t roff, size_t soff,
 				      desc, held, want);
 		return;
 	}
+	if (v0 >= 0 && v1 - v0 != vmaps) {
+		ksft_test_result_fail("%s: %d regions vmap()ed, want %d\n",
+				      desc, v1 - v0, vmaps);
+		return;
+	}
 	held = pins_settle(&before);
-	ksft_test_result(!held, "%s: NOPs and buffer-select reads right, %lld pins held, %lld left after close\n",
-			 desc, want, held);
+	ksft_test_result(!held, "%s: NOPs and buffer-select reads right, %lld pins held, %d vmap()ed, %lld left after close\n",
+			 desc, want, v1 - v0, held);
 }
 
 /* A region that must be refused with @err, leaving no pin behind. */
@@ -376,13 +402,18 @@ int main(void)
 		}
 		if (k == THP && !thp_mapped(buf))
 			ksft_exit_fail_msg("THP: the buffer is not in PMD-mapped THPs\n");
-		/* Inside the first 2 MiB: one folio per region for huge pages. */
+		/*
+		 * Inside the first 2 MiB: one folio per region for huge
+		 * pages; in 4 KiB pages the rings (3 pages) and the SQEs (4)
+		 * are vmap()ed, the one-page buffer ring is not.
+		 */
 		snprintf(desc, sizeof(desc), "%s: regions inside 2 MiB", kind_name[k]);
-		one_case(desc, buf, 64 * PAGE, 256 * PAGE, 300 * PAGE, 320 * PAGE);
+		one_case(desc, buf, 64 * PAGE, 256 * PAGE, 300 * PAGE, 320 * PAGE,
+			 k == SMALL ? 2 : 0);
 		/* The rings across the boundary of two huge pages: vmap(). */
 		snprintf(desc, sizeof(desc), "%s: rings across a 2 MiB boundary", kind_name[k]);
 		one_case(desc, buf, HPAGE - PAGE, HPAGE - 2 * PAGE - 16 * PAGE,
-			 HPAGE + 8 * PAGE, HPAGE + 16 * PAGE);
+			 HPAGE + 8 * PAGE, HPAGE + 16 * PAGE, k == SMALL ? 2 : 1);
 		munmap(map, maplen);
 	}
 
