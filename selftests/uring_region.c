@@ -251,7 +251,15 @@ static int run_buf_ring(struct ring *r, struct io_uring_buf_ring *br, char *bufs
 enum kind { SMALL, THP, HUGETLB };
 static const char *const kind_name[] = { "4 KiB pages", "THP", "2 MiB hugetlb" };
 
-/* Two huge pages' worth of memory of @k, aligned to HPAGE, populated. */
+static int thp_ok(void)
+{
+	return access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) == 0;
+}
+
+/*
+ * Two huge pages' worth of memory of @k, aligned to HPAGE, populated.  A
+ * kernel without THP has no MADV_NOHUGEPAGE to give: 4 KiB pages anyway.
+ */
 static char *map_kind(enum kind k, char **map, size_t *maplen)
 {
 	char *buf;
@@ -270,7 +278,8 @@ static char *map_kind(enum kind k, char **map, size_t *maplen)
 		if (*map == MAP_FAILED)
 			return NULL;
 		buf = (char *)(((uintptr_t)*map + HPAGE - 1) & ~(HPAGE - 1));
-		if (madvise(buf, 2 * HPAGE, k == THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+		if (thp_ok() &&
+		    madvise(buf, 2 * HPAGE, k == THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
 			return NULL;
 	}
 	memset(buf, 0, 2 * HPAGE);
@@ -391,6 +400,11 @@ int main(void)
 		char desc[128], *map, *buf;
 		size_t maplen;
 
+		if (k == THP && !thp_ok()) {
+			ksft_test_result_skip("THP: no THP in this kernel\n");
+			ksft_test_result_skip("THP: no THP in this kernel\n");
+			continue;
+		}
 		buf = map_kind(k, &map, &maplen);
 		if (!buf) {
 			if (k == HUGETLB && errno == ENOMEM) {
