@@ -28,6 +28,7 @@
 #include "../kselftest.h"
 #include "loop_dev.h"
 #include "pin_counters.h"
+#include "vm_util.h"
 
 #define HPAGE		(2UL << 20)
 #define IO_LEN		(1UL << 20)
@@ -39,28 +40,6 @@ static long long cpu_ns(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* The buffer's huge page is mapped by a PMD: AnonHugePages of its VMA. */
-static int thp_mapped(char *buf)
-{
-	unsigned long long kb = 0;
-	unsigned long lo, hi;
-	char line[256];
-	int in = 0;
-	FILE *f;
-
-	f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-			in = lo <= (uintptr_t)buf && (uintptr_t)buf < hi;
-		else if (in && sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb * 1024 >= HPAGE;
 }
 
 int main(int argc, char **argv)
@@ -106,7 +85,7 @@ int main(int argc, char **argv)
 	    madvise(buf, HPAGE, kind == 't' ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
 		ksft_exit_fail_msg("madvise: %s\n", strerror(errno));
 	memset(buf, 1, HPAGE);
-	if (kind == 't' && !thp_mapped(buf))
+	if (kind == 't' && !check_huge_anon(buf, HPAGE, 1, HPAGE))
 		ksft_exit_fail_msg("the buffer is not in a PMD-mapped THP\n");
 
 	loop_dev_setup(&dev, DEV_LEN, 512, NULL);

@@ -27,6 +27,7 @@
 #include "../kselftest.h"
 #include "loop_dev.h"
 #include "pin_counters.h"
+#include "vm_util.h"
 
 #define HPAGE		(2UL << 20)
 #define BUF_LEN		(2 * HPAGE)
@@ -128,29 +129,6 @@ static char *map_buf(const char *kind)
 	return buf;
 }
 
-/* The buffer's first two 2 MiB are each mapped by one THP. */
-static int thp_backed(char *buf)
-{
-	unsigned long long kb = 0;
-	char line[256];
-	int in = 0;
-	FILE *f;
-
-	f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
-
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-			in = lo <= (uintptr_t)buf && (uintptr_t)buf < hi;
-		else if (in && sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb * 1024 >= BUF_LEN;
-}
-
 static void run(const char *kind)
 {
 	struct iovec iov[NR_IOV];
@@ -170,7 +148,7 @@ static void run(const char *kind)
 		return;
 	}
 	memset(buf, 0x5a, BUF_LEN);
-	if (!strcmp(kind, "THP") && !thp_backed(buf)) {
+	if (!strcmp(kind, "THP") && !check_huge_anon(buf, BUF_LEN, BUF_LEN / HPAGE, HPAGE)) {
 		ksft_test_result_skip("%s: the buffer is not backed by THPs\n", kind);
 		munmap(map_base, map_len);
 		return;

@@ -39,6 +39,7 @@
 
 #include "../kselftest.h"
 #include "pin_counters.h"
+#include "vm_util.h"
 
 #define HPAGE		(2UL << 20)
 #define PAGE		4096UL
@@ -286,27 +287,6 @@ static char *map_kind(enum kind k, char **map, size_t *maplen)
 	return buf;
 }
 
-/* The huge page at @p is mapped by a PMD: AnonHugePages of its VMA. */
-static int thp_mapped(char *p)
-{
-	unsigned long long kb = 0;
-	unsigned long lo, hi;
-	char line[256];
-	int in = 0;
-	FILE *f = fopen("/proc/self/smaps", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-			in = lo <= (uintptr_t)p && (uintptr_t)p < hi;
-		else if (in && sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb * 1024 >= 2 * HPAGE;
-}
-
 /*
  * Rings at @buf + @roff, SQEs at @buf + @soff, the buffer ring at @buf +
  * @boff and its buffers at @buf + @doff, of which @vmaps regions must be
@@ -414,7 +394,7 @@ int main(void)
 			}
 			ksft_exit_fail_msg("%s: mmap/madvise: %s\n", kind_name[k], strerror(errno));
 		}
-		if (k == THP && !thp_mapped(buf))
+		if (k == THP && !check_huge_anon(buf, 2 * HPAGE, 2, HPAGE))
 			ksft_exit_fail_msg("THP: the buffer is not in PMD-mapped THPs\n");
 		/*
 		 * Inside the first 2 MiB: one folio per region for huge
