@@ -33,6 +33,10 @@ export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=ci KBUILD_BUILD_HOST=foll-pin
 export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_COMPILERCHECK=content
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# One cache wherever HOME/.ccache exists or not (ccache 4 picks
+# ~/.cache/ccache when it does not), so that fresh-machine --ccache, which
+# binds /root/.ccache, finds what earlier builds left.
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
 
 log() { printf '==> %s\n' "$*" >&2; }
 
