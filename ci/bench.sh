@@ -53,6 +53,13 @@ rounds "$ROUNDS" "$PROJECT/ci/guest/bench" >"$BUILD/bench/base.list"
 rounds "$ROUNDS" "$PROJECT/ci/guest/bench" "$PROJECT/ci/guest/bench-patched" >"$BUILD/bench/patched.list"
 rounds "$IROUNDS" "$PROJECT/ci/guest/bench" >"$BUILD/bench/base-icount.list"
 rounds "$IROUNDS" "$PROJECT/ci/guest/bench" "$PROJECT/ci/guest/bench-patched" >"$BUILD/bench/patched-icount.list"
+# The RDMA rows drive Debian's iproute2 (rdma link add): every bench
+# boot attaches the Debian root of ci/debian-root.sh, and the tests run
+# chrooted into it, as the Debian-root runs of `make check` do.
+step "Debian guest root" "$PROJECT/ci/debian-root.sh" >"$BUILD/bench/debian-root" ||
+	die "no Debian guest root (ci/debian-root.sh; 'make setup' installs debootstrap)"
+export ROOT_IMAGE
+ROOT_IMAGE=$(cat "$BUILD/bench/debian-root")
 # One gup_test binary, from the patched tree (it knows -P and -G; the
 # ioctls that -a uses are the same in both kernels), in both guests.
 step "guest programs" "$PROJECT/ci/selftests.sh" "$SRC/patched" "$BUILD/guest/bench" \
@@ -203,6 +210,11 @@ pair_table() {
 	echo "loop device (selftests/dio_bench.c), medians; the get column is all of it"
 	echo "(so: ns, or with icount instructions, per read)."
 	pair_table dio- "times less CPU an O_DIRECT read costs on the patched kernel."
+	echo
+	echo "RDMA: ibv_reg_mr() + ibv_dereg_mr() of one 1 GiB buffer on rdma_rxe"
+	echo "(selftests/rdma_reg_bench.c), register + deregister = total, medians; rxe"
+	echo "then walks the pinned pages one by one to build its own page map."
+	pair_table rreg- "times faster the patched kernel registers and deregisters."
 } | tee "$BUILD/bench/table.txt"
 echo "(table: $BUILD/bench/table.txt; samples: $BUILD/bench/samples; guest logs: $BUILD/bench/{base,patched}[-icount]-N)"
 "$PROJECT/ci/summarize.sh" || die "a benchmark guest reported failures (see above)"

@@ -61,11 +61,36 @@ for prog in $(awk '!/^#/ && $2 == "mm" { sub("^\\./", "", $3); print $3 }' \
 		-o "$out/mm/$prog") || die "building mm/$prog failed"
 done
 
+# The RDMA clients link rdma-core statically: libibverbs finds no
+# provider plugin in a static program, so the rxe provider is linked in
+# whole (its constructor registers it), with libnl that libibverbs uses.
+verbs_libs=()
+verbs_provider() {
+	local a
+	for a in /usr/lib/*/librxe-rdmav*.a /usr/lib/librxe-rdmav*.a; do
+		[ -f "$a" ] && { basename "$a" .a | sed 's/^lib//'; return 0; }
+	done
+	return 1
+}
 for src in "$PROJECT"/selftests/*.c; do
 	[ -e "$src" ] || continue
 	prog=$(basename "$src" .c)
-	(cd "$mmdir" && gcc "${cflags[@]}" "$src" "${helpers[@]}" "${libs[@]}" \
-		-o "$out/project/$prog") || die "building selftests/$prog.c failed"
+	extra=()
+	if grep -q '^#include <infiniband/verbs.h>' "$src"; then
+		if [ ${#verbs_libs[@]} = 0 ]; then
+			p=$(verbs_provider) ||
+				die "selftests/$prog.c needs rdma-core's static libraries (librxe-rdmav*.a): run 'make setup' (libibverbs-dev)"
+			verbs_libs=(-Wl,--whole-archive "-l$p" -Wl,--no-whole-archive
+				-libverbs -lnl-route-3 -lnl-3)
+		fi
+		extra=("${verbs_libs[@]}")
+	fi
+	# libnl's static archive warns that getaddrinfo() in a static
+	# program needs the shared libc at run time: not used here.
+	(cd "$mmdir" && gcc "${cflags[@]}" "$src" "${helpers[@]}" "${extra[@]}" \
+		"${libs[@]}" -o "$out/project/$prog" 2>&1 |
+		grep -v 'libnl[^:]*: in function\|in statically linked applications requires at runtime' >&2
+		exit "${PIPESTATUS[0]}") || die "building selftests/$prog.c failed"
 done
 # Scripts that drive programs of the guest's Debian root (selftests/*.sh).
 for src in "$PROJECT"/selftests/*.sh; do
