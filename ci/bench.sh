@@ -215,6 +215,11 @@ pair_table() {
 	echo "(selftests/rdma_reg_bench.c), register + deregister = total, medians; rxe"
 	echo "then walks the pinned pages one by one to build its own page map."
 	pair_table rreg- "times faster the patched kernel registers and deregisters."
+	echo
+	echo "iommufd: IOMMU_IOAS_MAP + IOMMU_IOAS_UNMAP of one 1 GiB buffer into an IOAS"
+	echo "with CONFIG_IOMMUFD_TEST's mock domain attached (selftests/iommufd_map_bench.c),"
+	echo "map + unmap = total, medians."
+	pair_table imap- "times faster the patched kernel maps and unmaps."
 } | tee "$BUILD/bench/table.txt"
 echo "(table: $BUILD/bench/table.txt; samples: $BUILD/bench/samples; guest logs: $BUILD/bench/{base,patched}[-icount]-N)"
 "$PROJECT/ci/summarize.sh" || die "a benchmark guest reported failures (see above)"

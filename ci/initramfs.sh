@@ -22,6 +22,8 @@ cp "$bb" "$root/bin/busybox"
 install -m 0755 "$PROJECT/ci/guest/init" "$root/init"
 cp "$list" "$root/tests/list"
 cp -r "$progs/mm" "$progs/project" "$root/tests/"
+# The in-tree selftests of other directories, where the lists name some.
+[ ! -d "$progs/iommu" ] || cp -r "$progs/iommu" "$root/tests/"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 	gzip -1 >"$outfile.tmp"
 mv "$outfile.tmp" "$outfile"

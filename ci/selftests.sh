@@ -61,6 +61,20 @@ for prog in $(awk '!/^#/ && $2 == "mm" { sub("^\\./", "", $3); print $3 }' \
 		-o "$out/mm/$prog") || die "building mm/$prog failed"
 done
 
+# The in-tree iommufd selftests (tools/testing/selftests/iommu, for a
+# kernel with CONFIG_IOMMUFD_TEST), built as its Makefile builds them:
+# _GNU_SOURCE, as lib.mk sets it, and libcap.
+iommudir=$tree/tools/testing/selftests/iommu
+for prog in $(awk '!/^#/ && $2 == "iommu" { sub("^\\./", "", $3); print $3 }' \
+	"${lists[@]}" | sort -u); do
+	[ -f "$iommudir/$prog.c" ] || die "a test list names iommu/$prog, but $iommudir/$prog.c does not exist"
+	[ -f /usr/include/sys/capability.h ] ||
+		die "iommu/$prog needs libcap's headers and static library: run 'make setup' (libcap-dev)"
+	mkdir -p "$out/iommu"
+	(cd "$iommudir" && gcc "${cflags[@]}" -D_GNU_SOURCE= -Wno-unused-function \
+		"$prog.c" -lcap -o "$out/iommu/$prog") || die "building iommu/$prog failed"
+done
+
 # The RDMA clients link rdma-core statically: libibverbs finds no
 # provider plugin in a static program, so the rxe provider is linked in
 # whole (its constructor registers it), with libnl that libibverbs uses.
