@@ -63,14 +63,24 @@ done
 
 # The in-tree iommufd selftests (tools/testing/selftests/iommu, for a
 # kernel with CONFIG_IOMMUFD_TEST), built as its Makefile builds them:
-# _GNU_SOURCE, as lib.mk sets it, and libcap.
+# _GNU_SOURCE, as lib.mk sets it, and libcap.  A list may name NAME.sh
+# instead of NAME: the project's wrapper selftests/NAME.sh, installed
+# beside the in-tree program NAME, which it runs.
 iommudir=$tree/tools/testing/selftests/iommu
 for prog in $(awk '!/^#/ && $2 == "iommu" { sub("^\\./", "", $3); print $3 }' \
 	"${lists[@]}" | sort -u); do
+	mkdir -p "$out/iommu"
+	case $prog in
+	*.sh)
+		[ -f "$PROJECT/selftests/$prog" ] ||
+			die "a test list names iommu/$prog, but selftests/$prog does not exist"
+		install -m 0755 "$PROJECT/selftests/$prog" "$out/iommu/"
+		prog=${prog%.sh}
+		;;
+	esac
 	[ -f "$iommudir/$prog.c" ] || die "a test list names iommu/$prog, but $iommudir/$prog.c does not exist"
 	[ -f /usr/include/sys/capability.h ] ||
 		die "iommu/$prog needs libcap's headers and static library: run 'make setup' (libcap-dev)"
-	mkdir -p "$out/iommu"
 	(cd "$iommudir" && gcc "${cflags[@]}" -D_GNU_SOURCE= -Wno-unused-function \
 		"$prog.c" -lcap -o "$out/iommu/$prog") || die "building iommu/$prog failed"
 done
