@@ -60,6 +60,9 @@ step "Debian guest root" "$PROJECT/ci/debian-root.sh" >"$BUILD/bench/debian-root
 	die "no Debian guest root (ci/debian-root.sh; 'make setup' installs debootstrap)"
 export ROOT_IMAGE
 ROOT_IMAGE=$(cat "$BUILD/bench/debian-root")
+# The vfio rows map memory for QEMU's edu device behind its intel-iommu:
+# every bench boot has them (ci/boot.sh, VFIO=1).
+export VFIO=1
 # One gup_test binary, from the patched tree (it knows -P and -G; the
 # ioctls that -a uses are the same in both kernels), in both guests.
 step "guest programs" "$PROJECT/ci/selftests.sh" "$SRC/patched" "$BUILD/guest/bench" \
@@ -220,6 +223,11 @@ pair_table() {
 	echo "with CONFIG_IOMMUFD_TEST's mock domain attached (selftests/iommufd_map_bench.c),"
 	echo "map + unmap = total, medians."
 	pair_table imap- "times faster the patched kernel maps and unmaps."
+	echo
+	echo "vfio type1: VFIO_IOMMU_MAP_DMA + VFIO_IOMMU_UNMAP_DMA of one 1 GiB buffer for"
+	echo "QEMU's edu device behind QEMU's intel-iommu (selftests/vfio_map_bench.c),"
+	echo "map + unmap = total, medians."
+	pair_table vmap- "times faster the patched kernel maps and unmaps."
 } | tee "$BUILD/bench/table.txt"
 echo "(table: $BUILD/bench/table.txt; samples: $BUILD/bench/samples; guest logs: $BUILD/bench/{base,patched}[-icount]-N)"
 "$PROJECT/ci/summarize.sh" || die "a benchmark guest reported failures (see above)"

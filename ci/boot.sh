@@ -13,6 +13,10 @@
 # TCG unless a short KVM probe boot reaches userspace (ACCEL=tcg|kvm|auto,
 # default auto; the probe's verdict is kept in $BUILD/accel for the run).
 #
+# VFIO=1: QEMU's intel-iommu and edu devices, and intel_iommu=on, for the
+# vfio programs (selftests/vfio_lib.h): edu, bound to vfio-pci in the
+# guest, DMAs through the emulated IOMMU into what VFIO maps for it.
+#
 # ICOUNT=1: instruction counting instead of wall time (for `make bench`).
 # One vCPU under single-threaded TCG with `-icount shift=0,sleep=off`: the
 # guest's clock advances by 1 ns per instruction executed (shift=0), and
@@ -51,6 +55,15 @@ if [ -n "${QEMU_9P_TAG:-}" ]; then
 	KERNEL_CMDLINE="$KERNEL_CMDLINE ninep=$QEMU_9P_TAG"
 fi
 
+# The vIOMMU goes first: QEMU wants it before the PCI devices behind it.
+viommu_args=()
+if [ "${VFIO:-0}" = 1 ]; then
+	viommu_args=(-device intel-iommu,intremap=off -device edu)
+	# Without interrupt remapping, type1 refuses to attach a group
+	# unless told that the platform's MSIs may be trusted: edu's are.
+	KERNEL_CMDLINE="$KERNEL_CMDLINE intel_iommu=on vfio_iommu_type1.allow_unsafe_interrupts=1"
+fi
+
 disk_args=()
 if [ -n "${ROOT_IMAGE:-}" ]; then
 	[ -f "$ROOT_IMAGE" ] || die "boot: no root image at $ROOT_IMAGE"
@@ -83,7 +96,8 @@ qemu() {
 	# shellcheck disable=SC2086
 	machine_lock timeout -s KILL "$limit" "$QEMU_BIN" $QEMU_MACHINE $accel $cpu \
 		-smp "$smp" -m "$QEMU_MEM" -nodefaults -display none \
-		-no-reboot -kernel "$kernel" -initrd "$initrd" "${share_args[@]}" "${disk_args[@]}" \
+		-no-reboot -kernel "$kernel" -initrd "$initrd" "${viommu_args[@]}" \
+		"${share_args[@]}" "${disk_args[@]}" \
 		-append "console=$CONSOLE results=$RESULTS_TTY panic=-1 printk.devkmsg=on $cmdline" \
 		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
 		</dev/null >"$dir/qemu.log" 2>&1
