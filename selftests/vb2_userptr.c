@@ -36,6 +36,7 @@
 #include "../kselftest.h"
 #include "pin_counters.h"
 #include "vm_util.h"
+#include "test_mem.h"
 
 #define HPAGE		(2UL << 20)
 #define GUARD		64
@@ -48,10 +49,6 @@ static char devname[32];
 static size_t frame_size;
 static uint8_t *ref;
 
-static const char *const kind_name[] = {
-	"4 KiB pages", "THP", "2 MiB hugetlb", "4 KiB pages then THP",
-};
-#define NR_KINDS	4
 
 static int xioctl(int fd, unsigned long req, void *arg)
 {
@@ -169,60 +166,6 @@ static size_t buf_stride(void)
 	return (BUF_OFF + frame_size + GUARD + HPAGE - 1) & ~(HPAGE - 1);
 }
 
-/*
- * The memory of @kind for NR_BUFS buffers, 2 MiB aligned (for kind 3,
- * starting with 2 MiB of 4 KiB pages); NULL, reported, if there is none.
- */
-static char *make_mem(int kind, size_t len, char **map, size_t *maplen)
-{
-	char *p;
-
-	if (kind == 2) {
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-		if (p == MAP_FAILED) {
-			ksft_test_result_skip("%s: no free 2 MiB hugetlb pages\n",
-					      kind_name[kind]);
-			return NULL;
-		}
-		*map = p;
-		*maplen = len;
-		return p;
-	}
-	if ((kind == 1 || kind == 3) &&
-	    access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK)) {
-		ksft_test_result_skip("%s: no THP in this kernel\n",
-				      kind_name[kind]);
-		return NULL;
-	}
-	*maplen = len + HPAGE;
-	*map = mmap(NULL, *maplen, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (*map == MAP_FAILED) {
-		ksft_test_result_fail("%s: mmap: %s\n", kind_name[kind],
-				      strerror(errno));
-		return NULL;
-	}
-	p = (char *)(((uintptr_t)*map + HPAGE - 1) & ~(HPAGE - 1));
-	if (kind == 3) {
-		madvise(p, HPAGE, MADV_NOHUGEPAGE);
-		madvise(p + HPAGE, len - HPAGE, MADV_HUGEPAGE);
-	} else {
-		madvise(p, len, kind ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-	}
-	memset(p, 0, len);
-	if ((kind == 1 && !check_huge_anon(p, len, len / HPAGE, HPAGE)) ||
-	    (kind == 3 && !check_huge_anon(p + HPAGE, len - HPAGE,
-					   (len - HPAGE) / HPAGE, HPAGE))) {
-		munmap(*map, *maplen);
-		ksft_test_result_skip("%s: no THP for the buffers\n",
-				      kind_name[kind]);
-		return NULL;
-	}
-	return p;
-}
-
-
 static size_t pages_spanned(const char *b, size_t len)
 {
 	uintptr_t first = (uintptr_t)b & ~(pagesize - 1);
@@ -283,14 +226,14 @@ static int check_frame(const char *name, const char *b, int n)
 
 static void test_kind(int fd, int kind)
 {
-	const char *name = kind_name[kind];
+	const char *name = test_mem_name[kind];
 	size_t len = NR_BUFS * buf_stride(), maplen, expect = 0;
 	struct pin_stats before, now;
 	char *mem, *map, *b[NR_BUFS];
 	int i, n, err, ok = 1, streaming = 0;
 	long long held, left;
 
-	mem = make_mem(kind, len, &map, &maplen);
+	mem = test_mem(kind, len, &map, &maplen);
 	if (!mem)
 		return;
 	for (i = 0; i < NR_BUFS; i++) {
@@ -425,8 +368,8 @@ int main(void)
 	fd = open(devname, O_RDWR);
 	if (fd < 0)
 		ksft_exit_fail_msg("reopen %s: %s\n", devname, strerror(errno));
-	ksft_set_plan(NR_KINDS + 1);
-	for (kind = 0; kind < NR_KINDS; kind++)
+	ksft_set_plan(TEST_MEM_KINDS + 1);
+	for (kind = 0; kind < TEST_MEM_KINDS; kind++)
 		test_kind(fd, kind);
 	test_hole(fd);
 	close(fd);

@@ -35,6 +35,7 @@
 #include "pin_counters.h"
 #include "vfio_lib.h"
 #include "vm_util.h"
+#include "test_mem.h"
 
 #define HPAGE		(2UL << 20)
 #define MAP_LEN		(2 * HPAGE)
@@ -43,10 +44,6 @@
 
 static size_t pagesize;
 
-static const char *const kind_name[] = {
-	"4 KiB pages", "THP", "2 MiB hugetlb", "4 KiB pages then THP",
-};
-#define NR_KINDS	4
 
 static inline uint8_t pattern(size_t o, unsigned int seed)
 {
@@ -81,56 +78,6 @@ static int edu_dma(struct edu *e, uint64_t iova, size_t len, int to_ram)
 		usleep(1000);
 	}
 	return 0;
-}
-
-/* MAP_LEN of memory of @kind, 2 MiB aligned; NULL (reported) if none. */
-static char *make_buf(int kind, char **map, size_t *maplen)
-{
-	char *p;
-
-	if (kind == 2) {
-		p = mmap(NULL, MAP_LEN, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-		if (p == MAP_FAILED) {
-			ksft_test_result_skip("%s: no free 2 MiB hugetlb pages\n",
-					      kind_name[kind]);
-			return NULL;
-		}
-		*map = p;
-		*maplen = MAP_LEN;
-	} else {
-		if ((kind == 1 || kind == 3) &&
-		    access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK)) {
-			ksft_test_result_skip("%s: no THP in this kernel\n",
-					      kind_name[kind]);
-			return NULL;
-		}
-		*maplen = MAP_LEN + HPAGE;
-		*map = mmap(NULL, *maplen, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (*map == MAP_FAILED) {
-			ksft_test_result_fail("%s: mmap: %s\n", kind_name[kind],
-					      strerror(errno));
-			return NULL;
-		}
-		p = (char *)(((uintptr_t)*map + HPAGE - 1) & ~(HPAGE - 1));
-		if (kind == 3) {
-			madvise(p, HPAGE, MADV_NOHUGEPAGE);
-			madvise(p + HPAGE, HPAGE, MADV_HUGEPAGE);
-		} else {
-			madvise(p, MAP_LEN,
-				kind ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-		}
-	}
-	memset(p, 0x5a, MAP_LEN);
-	if ((kind == 1 && !check_huge_anon(p, MAP_LEN, MAP_LEN / HPAGE, HPAGE)) ||
-	    (kind == 3 && !check_huge_anon(p + HPAGE, HPAGE, 1, HPAGE))) {
-		munmap(*map, *maplen);
-		ksft_test_result_skip("%s: no THP for the buffer\n",
-				      kind_name[kind]);
-		return NULL;
-	}
-	return p;
 }
 
 /*
@@ -175,14 +122,14 @@ static void test_kind(struct edu *e, int kind)
 		{ 7 * 4096 + 8, SPLIT - 2000, 4000 },	/* into both maps */
 		{ MAP_LEN - 4096, HPAGE + 4096 + 1, 2048 },
 	};
-	const char *name = kind_name[kind];
+	const char *name = test_mem_name[kind];
 	struct pin_stats before, now;
 	long long held, left;
 	size_t maplen, i;
 	char *map, *p;
 	int ok = 1, err;
 
-	p = make_buf(kind, &map, &maplen);
+	p = test_mem(kind, MAP_LEN, &map, &maplen);
 	if (!p)
 		return;
 	for (i = 0; i < MAP_LEN; i++)
@@ -298,8 +245,8 @@ int main(void)
 		ksft_exit_skip("no edu device on vfio-pci behind an IOMMU\n");
 	if (ret < 0)
 		ksft_exit_fail_msg("vfio setup: %s\n", strerror(errno));
-	ksft_set_plan(NR_KINDS + 1);
-	for (kind = 0; kind < NR_KINDS; kind++)
+	ksft_set_plan(TEST_MEM_KINDS + 1);
+	for (kind = 0; kind < TEST_MEM_KINDS; kind++)
 		test_kind(&e, kind);
 	test_hole(&e);
 	ksft_finished();
